@@ -1,0 +1,28 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** The streams a command talks to; tests pass their own. */
+export interface CommandIO {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+}
+
+/** Exit statuses shared by every command (brief: 0 ok, 1 findings or evaluation errors, 2 usage or input). */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** A usage mistake: the CLI prints its message and the command's usage, and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** One subcommand of `imsmap`: its option table (node:util parseArgs) and what it does. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number>;
+}

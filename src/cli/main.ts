@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { commands } from './commands.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: imsmap <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'imsmap <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  const lines = [`Usage: ${command.usage}`, '', command.summary, '', 'Options:'];
+  for (const [name, option] of Object.entries(command.options)) {
+    const flag = option.short ? `-${option.short}, --${name}` : `    --${name}`;
+    lines.push(`  ${flag}${option.type === 'string' ? ' <value>' : ''}`);
+  }
+  lines.push('  -h, --help');
+  return lines.join('\n');
+}
+
+/** Runs the CLI on an argument vector and returns the exit status; never throws on bad input. */
+export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage() + '\n');
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version') {
+    io.stdout.write('imsmap 0.1.0\n');
+    return EXIT_OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`imsmap: unknown command '${name}'\n${usage()}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      io.stdout.write(commandHelp(command) + '\n');
+      return EXIT_OK;
+    }
+    return await command.run(values, positionals, io);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr.write(`imsmap ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+function isMain(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  runCli(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+  }).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`imsmap: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

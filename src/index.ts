@@ -1,0 +1,9 @@
+/**
+ * imsmap: read Messaging Server (iMS/PMDF) mappings files and answer as the MTA would.
+ * One public entry; each stage of the data's way (syntax, compile, engine, access, lint) exports
+ * its small public face here.
+ */
+export type * from './syntax/ast.js';
+export type * from './syntax/diagnostics.js';
+export { hasErrors } from './syntax/diagnostics.js';
+export type * from './engine/types.js';
