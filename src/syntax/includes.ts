@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Reads a file named by an include line (F7): its content, or null when it is missing or unreadable. */
+export type IncludeReader = (path: string) => string | Uint8Array | null;
+
+/** The deepest include level allowed: the top-level file is 0, a file it includes is 1 (F7). */
+export const MAX_INCLUDE_DEPTH = 3;
+
+/** An include reader over the file system; relative paths resolve against `baseDir`. */
+export function fileSystemReader(baseDir: string = process.cwd()): IncludeReader {
+  return (file) => {
+    try {
+      return readFileSync(path.resolve(baseDir, file));
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** An include reader over an in-memory map of path → content, for tests and browsers (F7). */
+export function memoryReader(files: Record<string, string | Uint8Array>): IncludeReader {
+  const byPath = new Map(Object.entries(files).map(([file, content]) => [path.normalize(file), content]));
+  return (file) => byPath.get(path.normalize(file)) ?? null;
+}
+
+/**
+ * The path an include spec names: a relative spec resolves against the folder of the including
+ * file (F7 Decision). Joining rather than resolving keeps a relative top-level path relative, so
+ * diagnostics name included files the way the user named the top-level one.
+ */
+export function includePath(includingFile: string, spec: string): string {
+  return path.isAbsolute(spec) ? path.normalize(spec) : path.join(path.dirname(includingFile), spec);
+}
+
+/** The identity of a file for cycle detection: two spellings of one path are one file. */
+export function fileIdentity(file: string): string {
+  return path.resolve(file);
+}
+
+/** Calls a reader without letting a throwing reader escape: a failure counts as unreadable (F14). */
+export function readSafely(reader: IncludeReader, file: string): string | Uint8Array | null {
+  try {
+    return reader(file);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The syntax stage: mappings-file text → logical lines → tokens → tables of entries with parsed
+ * patterns and templates, plus every diagnostic (format.md section 1). Nothing here throws on bad input.
+ */
+import type { ParsedMappings } from './ast.js';
+import { buildMappings } from './build.js';
+import { fileSystemReader, readSafely, type IncludeReader } from './includes.js';
+import { decodeSource, physicalLines } from './lines.js';
+import { diagnosticAt } from './source.js';
+
+export type { IncludeReader } from './includes.js';
+export { fileSystemReader, memoryReader } from './includes.js';
+export { positionAt } from './source.js';
+
+/** The file name diagnostics carry when the caller gives none. */
+const UNNAMED_FILE = '<input>';
+
+/** Parses mappings-file content; includes are read through `readInclude` (the file system by default, F7). */
+export function parseMappings(
+  text: string | Uint8Array,
+  options: { file?: string; readInclude?: IncludeReader } = {},
+): ParsedMappings {
+  return buildMappings(text, options.file ?? UNNAMED_FILE, options.readInclude ?? fileSystemReader());
+}
+
+/** Reads and parses a mappings file from disk; an unreadable file becomes an `unreadable-file` diagnostic. */
+export function loadMappings(path: string, options: { readInclude?: IncludeReader } = {}): ParsedMappings {
+  const readFile = fileSystemReader();
+  return readMappingsFile(path, readFile, options.readInclude ?? readFile);
+}
+
+/** Reads a top-level mappings file through a reader and parses it; unreadable → a diagnostic, not a throw. */
+export function readMappingsFile(path: string, readFile: IncludeReader, readInclude: IncludeReader = readFile): ParsedMappings {
+  const content = readSafely(readFile, path);
+  if (content === null) {
+    const origin = { file: path, segments: [{ offset: 0, line: 1, column: 1 }] };
+    return {
+      tables: [],
+      diagnostics: [diagnosticAt(origin, 0, 0, { severity: 'error', code: 'unreadable-file', message: 'cannot read the file' })],
+      files: [path],
+    };
+  }
+  return parseMappings(content, { file: path, readInclude });
+}
+
+/** The physical lines of file content as diagnostics count them (F1), for showing source lines. */
+export function sourceLines(content: string | Uint8Array): string[] {
+  return physicalLines(decodeSource(content).text);
+}

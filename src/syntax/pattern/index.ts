@@ -1,0 +1,340 @@
+import ipaddr from 'ipaddr.js';
+import type { IToken, TokenType } from 'chevrotain';
+import type { CharClass, CodeRange, IpItem, PatternItem, WildcardItem } from '../ast.js';
+import type { Problem, Severity, SyntaxCode } from '../diagnostics.js';
+import { patternParser, type RawPatternElement, type RawSet } from './parser.js';
+import {
+  Backmatch,
+  DanglingDollar,
+  Glob,
+  GlobWithoutWidth,
+  IpIgnoreForm,
+  IpPrefixForm,
+  IpV6Form,
+  LazyModifier,
+  LiteralRun,
+  patternLexer,
+  Percent,
+  SavingOff,
+  SavingOn,
+  SetDash,
+  SetEscape,
+  Star,
+  UndefinedEscape,
+  unquote,
+} from './tokens.js';
+
+export { patternParser, PatternParser } from './parser.js';
+
+/** What parsing one pattern text yields: its items, the number of saved items (P4) and the problems. */
+export interface ParsedPattern {
+  items: PatternItem[];
+  captureCount: number;
+  problems: Problem[];
+}
+
+type GlobLetter = 'A' | 'B' | 'D' | 'H' | 'O' | 'S' | 'T' | 'X';
+
+const DIGITS: CodeRange = [0x30, 0x39];
+const UPPER: CodeRange = [0x41, 0x5a];
+const LOWER: CodeRange = [0x61, 0x7a];
+const HEX: readonly CodeRange[] = [DIGITS, [0x41, 0x46], [0x61, 0x66]];
+
+/** P3: the characters each glob letter accepts. */
+const GLOB_RANGES: Record<GlobLetter, readonly CodeRange[]> = {
+  A: [UPPER, LOWER],
+  B: [[0x30, 0x31]],
+  D: [DIGITS],
+  H: HEX,
+  O: [[0x30, 0x37]],
+  S: [[0x24, 0x24], DIGITS, UPPER, [0x5f, 0x5f], LOWER],
+  T: [[0x09, 0x09], [0x0b, 0x0b], [0x20, 0x20]],
+  X: HEX,
+};
+
+const ANY: CharClass = { kind: 'any' };
+
+/** P9.2: the characters an address run is made of. */
+const ADDRESS_CHARACTER = /^[0-9A-Fa-f.:]/;
+const ADDRESS_TEXT = /^[0-9A-Fa-f.:]+$/;
+const BIT_COUNT = /^[0-9]{1,3}$/;
+
+const IP_FORMS = new Map<TokenType, { form: IpItem['form']; closer: string }>([
+  [IpPrefixForm, { form: 'prefix', closer: ')' }],
+  [IpIgnoreForm, { form: 'ignore', closer: '>' }],
+  [IpV6Form, { form: 'v6', closer: '}' }],
+]);
+
+const MISSING_SEPARATOR_HINT = 'is the white space between pattern and template missing?';
+
+/** Parses the pattern half of an entry (P3–P9) into items; never throws, whatever the text. */
+export function parsePattern(text: string): ParsedPattern {
+  patternParser.input = patternLexer.tokenize(text).tokens;
+  return new PatternBuilder().build(patternParser.pattern());
+}
+
+/**
+ * Parses an address as P9.2 demands: IPv4 as exactly four decimal parts 0–255 without leading
+ * zeros, IPv6 in RFC 4291 text form (`::`, trailing dotted quad, no zone). Null when it is neither.
+ */
+export function parseStrictIpAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (!ADDRESS_TEXT.test(text)) return null;
+  if (!text.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : null;
+  let hexText = text;
+  if (text.includes('.')) {
+    // ipaddr.js reads `::a.b.c.d` as IPv4-mapped and accepts leading zeros in a trailing dotted
+    // quad; RFC 4291 does neither, so the quad is checked alone and handed over as two hex groups.
+    const lastColon = text.lastIndexOf(':');
+    const quad = text.slice(lastColon + 1);
+    if (!ipaddr.IPv4.isValidFourPartDecimal(quad)) return null;
+    const [a, b, c, d] = ipaddr.IPv4.parse(quad).octets;
+    hexText = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  return ipaddr.IPv6.isValid(hexText) ? ipaddr.IPv6.parse(hexText) : null;
+}
+
+function isSet(element: RawPatternElement): element is RawSet {
+  return 'open' in element;
+}
+
+/** Where a problem points, in code units of the pattern text. */
+interface Span {
+  offset: number;
+  length: number;
+}
+
+function spanOf(token: IToken): Span {
+  return { offset: token.startOffset, length: token.image.length };
+}
+
+function tokenEnd(token: IToken): number {
+  return token.startOffset + token.image.length;
+}
+
+/** Turns the parser's elements into items, numbering saved items (P4) and applying modifiers (P6). */
+class PatternBuilder {
+  private readonly items: PatternItem[] = [];
+  private readonly problems: Problem[] = [];
+  private captureCount = 0;
+  /** P6: `$@` … `$^` is a mode. */
+  private saving = true;
+  /** Where the modifiers waiting for their item start: the item's spelling includes them. */
+  private modifierStart: number | null = null;
+  /** The `$_` waiting for its item (P6: one-shot). */
+  private pendingLazy: IToken | null = null;
+
+  build(elements: RawPatternElement[]): ParsedPattern {
+    for (const element of elements) {
+      if (isSet(element)) this.addSet(element);
+      else this.addToken(element);
+    }
+    if (this.pendingLazy) this.warnLazyWithoutEffect(this.pendingLazy, 'has no item after it');
+    return { items: this.items, captureCount: this.captureCount, problems: this.problems };
+  }
+
+  private addToken(token: IToken): void {
+    switch (token.tokenType) {
+      case LiteralRun:
+        return this.addLiteral(token);
+      case Star:
+        return this.addWildcard(token, token, 'many', ANY);
+      case Percent:
+        return this.addWildcard(token, token, 'one', ANY);
+      case Glob: {
+        const letter = token.image[1]!.toUpperCase() as GlobLetter;
+        const width = token.image[2] === '*' ? 'many' : 'one';
+        return this.addWildcard(token, token, width, { kind: 'glob', letter, ranges: GLOB_RANGES[letter] });
+      }
+      case Backmatch:
+        return this.addBackmatch(token);
+      case LazyModifier:
+        this.modifierStart ??= token.startOffset;
+        this.pendingLazy = token;
+        return;
+      case SavingOff:
+      case SavingOn:
+        this.modifierStart ??= token.startOffset;
+        this.saving = token.tokenType === SavingOn;
+        return;
+      case GlobWithoutWidth:
+        return this.report('error', 'bad-glob', `\`${token.image}\` must be followed by \`%\` or \`*\``, spanOf(token));
+      case UndefinedEscape:
+        return this.report(
+          'error',
+          'undefined-pattern-escape',
+          `\`${token.image}\` is not valid in a pattern`,
+          spanOf(token),
+          MISSING_SEPARATOR_HINT,
+        );
+      case DanglingDollar:
+        return this.report('error', 'dangling-dollar', 'a `$` at the end of the pattern quotes nothing', spanOf(token));
+      default:
+        // The three IP forms are all that is left.
+        return this.addIp(token, IP_FORMS.get(token.tokenType)!);
+    }
+  }
+
+  /** Start of the item now being placed, with its modifiers; clears them and settles `$_` (P6). */
+  private startItem(token: IToken, lazyHasEffect: boolean): { start: number; lazy: boolean } {
+    const start = this.modifierStart ?? token.startOffset;
+    const lazy = this.pendingLazy !== null;
+    if (this.pendingLazy && !lazyHasEffect) {
+      this.warnLazyWithoutEffect(this.pendingLazy, 'has no effect on a fixed-width item');
+    }
+    this.modifierStart = null;
+    this.pendingLazy = null;
+    return { start, lazy: lazy && lazyHasEffect };
+  }
+
+  private nextCapture(start: number, end: number): number | null {
+    if (!this.saving) return null;
+    const capture = this.captureCount++;
+    if (capture >= 10) {
+      const message = `saved item ${capture} cannot be referenced: templates know only $0–$9`;
+      this.report('info', 'unreferenceable-capture', message, { offset: start, length: end - start });
+    }
+    return capture;
+  }
+
+  private addLiteral(token: IToken): void {
+    const previous = this.items[this.items.length - 1];
+    const { start } = this.startItem(token, false);
+    const text = unquote(token.image);
+    if (previous?.kind === 'ip' && ADDRESS_CHARACTER.test(text)) {
+      const message = `the address run of the IP construct swallows \`${text[0]}\``;
+      this.report('warning', 'ip-swallows-literal', message, { offset: token.startOffset, length: 1 });
+    }
+    this.items.push({ kind: 'literal', text, offset: start, length: tokenEnd(token) - start });
+  }
+
+  private addWildcard(first: IToken, last: IToken, width: WildcardItem['width'], charClass: CharClass): void {
+    const { start, lazy } = this.startItem(first, width === 'many');
+    const end = tokenEnd(last);
+    const capture = this.nextCapture(start, end);
+    this.items.push({ kind: 'wildcard', width, charClass, lazy, capture, offset: start, length: end - start });
+  }
+
+  private addBackmatch(token: IToken): void {
+    const { start } = this.startItem(token, false);
+    const ref = Number(token.image[1]);
+    if (ref >= this.captureCount) {
+      const saved = this.captureCount === 0 ? 'no item is saved' : `only $0–$${this.captureCount - 1} are saved`;
+      const message = `\`${token.image}\` needs saved item ${ref} earlier in the pattern, but ${saved} before it`;
+      this.report('error', 'bad-backmatch', message, spanOf(token));
+      return;
+    }
+    this.items.push({ kind: 'backmatch', ref, offset: start, length: tokenEnd(token) - start });
+  }
+
+  /** P5: members, ranges and the set's own errors. */
+  private addSet(set: RawSet): void {
+    if (!set.close) {
+      this.report('error', 'bad-glob', 'character set without closing `]`', spanOf(set.open));
+      this.skipBrokenItem(set.open, tokenEnd(set.open));
+      return;
+    }
+    const setStart = set.open.startOffset;
+    const setLength = tokenEnd(set.close) - setStart;
+    let valid = true;
+    if (set.members.length === 0) {
+      this.report('error', 'bad-glob', 'empty character set', { offset: setStart, length: setLength });
+      valid = false;
+    }
+    const ranges: CodeRange[] = [];
+    for (const { from, to } of set.members) {
+      const low = memberCodePoint(from);
+      const high = to ? memberCodePoint(to) : low;
+      if (high < low) {
+        const span = { offset: from.startOffset, length: tokenEnd(to!) - from.startOffset };
+        this.report('error', 'bad-glob', `range \`${from.image}-${to!.image}\` ends before it starts`, span);
+        valid = false;
+      }
+      ranges.push([low, high]);
+    }
+    const first = set.members[0]?.from;
+    if (first?.image === '^') {
+      this.report('warning', 'caret-in-set', '`^` is not negation here: it is a member of the set', spanOf(first));
+    }
+    if (!set.width) {
+      this.report('error', 'bad-glob', 'a character set must be followed by `%` or `*`', { offset: setStart, length: setLength });
+      valid = false;
+    }
+    if (valid) {
+      this.addWildcard(set.open, set.width!, set.width!.image === '*' ? 'many' : 'one', { kind: 'set', ranges });
+    } else {
+      this.skipBrokenItem(set.open, setStart + setLength);
+    }
+  }
+
+  /** An item with an error still takes its modifiers and its number, so later items keep theirs. */
+  private skipBrokenItem(first: IToken, end: number): void {
+    const { start } = this.startItem(first, true);
+    this.nextCapture(start, end);
+  }
+
+  /** P9.1: address and bit count checked with ipaddr.js, host bits masked off. */
+  private addIp(token: IToken, { form, closer }: { form: IpItem['form']; closer: string }): void {
+    const image = token.image;
+    const { start } = this.startItem(token, false);
+    const end = tokenEnd(token);
+    const capture = this.nextCapture(start, end);
+    if (image.length < 3 || image[image.length - 1] !== closer) {
+      const message = `IP construct \`${image.slice(0, 2)}\` without closing \`${closer}\``;
+      this.report('error', 'bad-ip', message, { offset: token.startOffset, length: 2 });
+      return;
+    }
+    const body = image.slice(2, -1);
+    const slash = body.indexOf('/');
+    const address = slash < 0 ? body : body.slice(0, slash);
+    const addressOffset = token.startOffset + 2;
+    const parsed = parseStrictIpAddress(address);
+    if (!parsed) {
+      const span = address ? { offset: addressOffset, length: address.length } : spanOf(token);
+      this.report('error', 'bad-ip', `\`${address}\` is not an IPv4 or IPv6 address`, span);
+      return;
+    }
+    const family = parsed.kind();
+    const bits = family === 'ipv4' ? 32 : 128;
+    let count = form === 'ignore' ? 0 : bits;
+    if (slash >= 0) {
+      const countText = body.slice(slash + 1);
+      count = BIT_COUNT.test(countText) ? Number(countText) : NaN;
+      if (!(count <= bits)) {
+        const span = { offset: addressOffset + slash, length: countText.length + 1 };
+        this.report('error', 'bad-ip', `\`/${countText}\`: the bit count must be a number from 0 to ${bits}`, span);
+        return;
+      }
+    }
+    const prefixLength = form === 'ignore' ? bits - count : count;
+    const mask = (family === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).subnetMaskFromPrefixLength(prefixLength).toByteArray();
+    const bytes = parsed.toByteArray();
+    const network = bytes.map((byte, i) => byte & mask[i]!);
+    if (network.some((byte, i) => byte !== bytes[i])) {
+      const message = `\`${address}\` has bits set beyond the first ${prefixLength}; they are ignored`;
+      this.report('warning', 'host-bits-set', message, spanOf(token));
+    }
+    if (form === 'v6' && family === 'ipv4') {
+      const message = `IPv4 address in \`\${…}\`; \`$(${body})\` says the same more plainly`;
+      this.report('info', 'ipv4-in-ipv6-form', message, spanOf(token));
+    }
+    const length = end - start;
+    this.items.push({ kind: 'ip', form, family, address, prefixLength, network, capture, offset: start, length });
+  }
+
+  private warnLazyWithoutEffect(token: IToken, why: string): void {
+    this.report('warning', 'lazy-without-effect', `\`$_\` ${why}`, spanOf(token));
+  }
+
+  private report(severity: Severity, code: SyntaxCode, message: string, span: Span, hint?: string): void {
+    const problem: Problem = { severity, code, message, offset: span.offset, length: span.length };
+    if (hint !== undefined) problem.hint = hint;
+    this.problems.push(problem);
+  }
+}
+
+/** P5: the code point a set member stands for (`\x` is x; a dash written as a member is `-`). */
+function memberCodePoint(token: IToken): number {
+  if (token.tokenType === SetEscape) return token.image.length > 1 ? token.image.codePointAt(1)! : 0x5c;
+  if (token.tokenType === SetDash) return 0x2d;
+  return token.image.codePointAt(0)!;
+}
