@@ -7,3 +7,7 @@ export type * from './syntax/ast.js';
 export type * from './syntax/diagnostics.js';
 export { hasErrors } from './syntax/diagnostics.js';
 export type * from './engine/types.js';
+export * from './access/index.js';
+export * from './compile/index.js';
+export * from './engine/index.js';
+export * from './syntax/index.js';
