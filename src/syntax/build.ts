@@ -30,6 +30,13 @@ interface BuildState {
   readInclude: IncludeReader;
   /** Identities of the files being read, outermost first, for F7's cycle check. */
   reading: string[];
+  /**
+   * Sub-grammar results by text. Real tables repeat templates (`$Y`, `$N`, the same rejection
+   * text) thousands of times; parsing each distinct text once roughly halves the parse of a large
+   * file, and the results are never mutated, so entries may share them.
+   */
+  patterns: Map<string, ReturnType<typeof parsePattern>>;
+  templates: Map<string, ReturnType<typeof parseTemplate>>;
 }
 
 /** Builds tables and diagnostics from a top-level file's content, following its includes. */
@@ -42,6 +49,8 @@ export function buildMappings(input: string | Uint8Array, file: string, readIncl
     files: [],
     readInclude,
     reading: [],
+    patterns: new Map(),
+    templates: new Map(),
   };
   readFile(state, input, file, 0);
   return { tables: state.tables, diagnostics: inReadingOrder(state.diagnostics, state.files), files: state.files };
@@ -312,8 +321,11 @@ function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, l
     );
   }
 
-  const parsedPattern = parsePattern(pattern);
-  const parsedTemplate = parseTemplate(template, { captureCount: parsedPattern.captureCount });
+  const parsedPattern = cached(state.patterns, pattern, () => parsePattern(pattern));
+  const captureCount = parsedPattern.captureCount;
+  const parsedTemplate = cached(state.templates, `${captureCount}:${template}`, () =>
+    parseTemplate(template, { captureCount }),
+  );
   for (const problem of parsedPattern.problems) found.push(placeProblem(problem, patternOrigin));
   for (const problem of parsedTemplate.problems) found.push(placeProblem(problem, templateOrigin));
   for (const diagnostic of found) state.diagnostics.push(diagnostic);
@@ -349,6 +361,16 @@ function droppedWhiteSpace({ pieces, gaps }: EntrySyntax, line: LogicalLine, lin
     const end = start + gap.image.length;
     return !line.joins.some((join) => join >= start && join <= end);
   });
+}
+
+/** The value stored under key, computed and stored on first use. */
+function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
 }
 
 /** Places a sub-grammar's problem (offsets into a pattern or template) in the file. */
