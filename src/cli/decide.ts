@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { AccessPolicy } from '../access/policy.js';
 import { renderIpAddress } from '../access/probes.js';
 import { formatReply } from '../access/reading.js';
@@ -6,10 +5,10 @@ import { TupleError, type AccessOptions } from '../access/schemas.js';
 import type { Decision, TableResult } from '../access/decision.js';
 import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
-import { loadMappings } from '../syntax/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs } from './lines.js';
-import { formatDiagnosticLine, formatTrace } from './test.js';
+import { loadCommandFile } from './load.js';
+import { formatTrace } from './test.js';
 
 /** `192.0.2.1:25`, or `[2001:db8::1]:25` so that an IPv6 address and its port stay apart. */
 function endpoint(address: unknown, port: unknown): string {
@@ -108,10 +107,9 @@ export const decideCommand: Command = {
     if (file === undefined) throw new UsageError('missing the mappings file');
     const json = values.json === true;
     const debug = values.debug === true;
-    const parsed = loadMappings(path.resolve(io.cwd, file));
-    for (const diagnostic of parsed.diagnostics) io.stderr.write(formatDiagnosticLine(diagnostic) + '\n');
     // Without its file nothing can be decided; a file with other errors is still evaluated, as `test` does (X4).
-    if (parsed.diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file')) return EXIT_USAGE;
+    const parsed = loadCommandFile(file, io);
+    if (parsed === null) return EXIT_USAGE;
     const policy = AccessPolicy.create(compile(parsed), parseOptions(values.options as string | undefined, debug));
     if (policy instanceof TupleError) {
       io.stderr.write(`imsmap decide: --options: ${policy.message}\n`);

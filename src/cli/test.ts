@@ -1,15 +1,9 @@
-import path from 'node:path';
-import { compile, type MappingSet } from '../engine/index.js';
+import { compile } from '../engine/index.js';
 import type { MappingResult, TraceStep } from '../engine/types.js';
-import { hasErrors, type Diagnostic } from '../syntax/diagnostics.js';
-import { loadMappings } from '../syntax/index.js';
+import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
-
-/** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */
-export function formatDiagnosticLine(diagnostic: Diagnostic): string {
-  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.severity}: ${diagnostic.message} [${diagnostic.code}]`;
-}
+import { loadCommandFile } from './load.js';
 
 /** X2/X4: `[0, 'D' (68), 'N' (78)]` — a leading 0, then each flag with its character code. */
 export function formatOutputFlags(flags: readonly string[]): string {
@@ -95,11 +89,6 @@ export function resultJson(result: MappingResult, debug: boolean): string {
   return JSON.stringify(object);
 }
 
-function loadTables(file: string, io: Parameters<Command['run']>[2]): { set: MappingSet; diagnostics: Diagnostic[] } {
-  const parsed = loadMappings(path.resolve(io.cwd, file));
-  return { set: compile(parsed), diagnostics: parsed.diagnostics };
-}
-
 /** `imsmap test`: maps inputs through a table the way `imsimta test -mapping` does (X1, X4). */
 export const testCommand: Command = {
   name: 'test',
@@ -120,8 +109,9 @@ export const testCommand: Command = {
     const json = values.json === true;
     const flags = (values.flags as string | undefined) ?? '';
 
-    const { set, diagnostics } = loadTables(file, io);
-    for (const diagnostic of diagnostics) io.stderr.write(formatDiagnosticLine(diagnostic) + '\n');
+    const parsed = loadCommandFile(file, io);
+    if (parsed === null) return EXIT_USAGE;
+    const set = compile(parsed);
     if (!set.has(table)) {
       io.stderr.write(`imsmap test: table ${table.toUpperCase()} is not defined in ${file}\n`);
       return EXIT_USAGE;
@@ -137,7 +127,7 @@ export const testCommand: Command = {
       else await writer.line(formatResult(result, echoInput, debug).join('\n'));
     }
     await writer.flush();
-    if (hasErrors(diagnostics)) return EXIT_USAGE;
+    if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
     return evaluationFailed ? EXIT_FINDINGS : EXIT_OK;
   },
 };

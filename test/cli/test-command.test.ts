@@ -126,6 +126,13 @@ describe('imsmap test — inputs and flags', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('No entry matched.');
   });
+
+  it('names files as typed, relative to the working directory, in entry references', async () => {
+    const run = await runImsmap(['test', 'mappings', '--table', 'SEND_ACCESS', '--json', 'tcp_local|bob@sesta.com|l|x@y'], {
+      cwd: folder,
+    });
+    expect(JSON.parse(run.stdout).entry).toMatchObject({ table: 'SEND_ACCESS', file: 'mappings' });
+  });
 });
 
 describe('imsmap test --debug', () => {
