@@ -1,52 +1,136 @@
-import type { Diagnostic } from '../syntax/diagnostics.js';
-import { fileSystemReader, readMappingsFile, sourceLines, type IncludeReader } from '../syntax/index.js';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import micromatch from 'micromatch';
+import { ConfigError, configResolver, type LintConfig } from '../lint/config.js';
+import { ruleCatalogue } from '../lint/catalogue.js';
+import { lintFormatters, type LintReport } from '../lint/format/index.js';
+import { lintFile, type LintedFile } from '../lint/lint.js';
+import { UNREADABLE_FILE } from '../lint/parser-rules.js';
+import { fileSystemReader, sourceLines, type IncludeReader } from '../syntax/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 
-/** The diagnostics of one checked file (its includes' diagnostics among them) and how to quote its sources. */
-export interface LintRun {
-  files: Array<{ file: string; diagnostics: Diagnostic[] }>;
-  /** The text of a physical line of any file read, or undefined when it cannot be shown. */
-  sourceLine(file: string, line: number): string | undefined;
-}
+/** Folders a `**` glob does not descend into: dependencies and version control, never mappings files of the site. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
-/** Turns a lint run into the text printed on standard output. */
-export type LintFormatter = (run: LintRun) => string;
-
-/**
- * Output formats by name. Later formats (sarif, github) are added here; the command itself does
- * not change.
- */
-export const lintFormatters: Record<string, LintFormatter> = {
-  text: formatText,
-  json: formatJson,
-};
-
-/** `imsmap lint FILE…`: every diagnostic of every file, exit 1 on errors, 2 when a file cannot be read. */
+/** `imsmap lint FILE|GLOB…`: every finding of every file; exit 1 on error-level findings or too many warnings, 2 on usage or I/O. */
 export const lintCommand: Command = {
   name: 'lint',
-  summary: 'Check mappings files and print every diagnostic',
-  usage: `imsmap lint [--format ${Object.keys(lintFormatters).join('|')}] FILE…`,
+  summary: 'Check mappings files: syntax, unreachable entries, access-table sense, relay risks',
+  usage: `imsmap lint [--format ${Object.keys(lintFormatters).join('|')}] [--max-warnings N] [--config PATH] FILE|GLOB…`,
   options: {
     format: { type: 'string', short: 'f', default: 'text' },
+    'max-warnings': { type: 'string' },
+    config: { type: 'string', short: 'c' },
   },
   async run(values, positionals, io) {
     const format = String(values.format);
     const formatter = lintFormatters[format];
     if (!formatter) throw new UsageError(`unknown format '${format}' (choose ${Object.keys(lintFormatters).join(', ')})`);
-    if (positionals.length === 0) throw new UsageError('name at least one mappings file');
+    const maxWarnings = warningLimit(values['max-warnings']);
+    if (positionals.length === 0) throw new UsageError('name at least one mappings file or glob');
 
+    const configs = configResolver(io.cwd, values.config as string | undefined);
     const reader = fileSystemReader(io.cwd);
-    const files = positionals.map((file) => ({ file, diagnostics: readMappingsFile(file, reader).diagnostics }));
-    io.stdout.write(formatter({ files, sourceLine: sourceLineReader(reader) }));
+    const linted: LintedFile[] = [];
+    for (const file of expandInputs(positionals, io.cwd)) {
+      const config = configs(file);
+      if (config instanceof ConfigError) {
+        io.stderr.write(`imsmap lint: ${config.message}\n`);
+        return EXIT_USAGE;
+      }
+      if (isIgnored(file, config, io.cwd)) continue;
+      linted.push(lintFile(file, { config, readFile: reader }));
+    }
 
-    const diagnostics = files.flatMap((checked) => checked.diagnostics);
-    if (diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file')) return EXIT_USAGE;
-    return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+    const report: LintReport = {
+      files: linted,
+      sourceLine: sourceLineReader(reader),
+      cwd: io.cwd,
+      color: io.stdout.isTTY === true && !process.env.NO_COLOR,
+      rules: ruleCatalogue,
+    };
+    io.stdout.write(formatter(report));
+
+    const diagnostics = linted.flatMap((checked) => checked.diagnostics);
+    if (diagnostics.some((diagnostic) => diagnostic.code === UNREADABLE_FILE)) return EXIT_USAGE;
+    if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return EXIT_FINDINGS;
+    const warnings = diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').length;
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.stderr.write(`imsmap lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
+      return EXIT_FINDINGS;
+    }
+    return EXIT_OK;
   },
 };
 
+function warningLimit(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^\d+$/.test(text)) throw new UsageError(`--max-warnings takes a whole number, not '${text}'`);
+  return Number(text);
+}
+
+/** Whether a configuration's ignore globs (relative to its folder) name the file. */
+function isIgnored(file: string, config: LintConfig, cwd: string): boolean {
+  if (config.ignores.length === 0) return false;
+  const relative = path.relative(config.directory, path.resolve(cwd, file)).split(path.sep).join('/');
+  return micromatch.isMatch(relative, config.ignores, { dot: true });
+}
+
+/**
+ * The files the arguments name: a plain path as given (a missing one is reported by the linter), a
+ * glob expanded with micromatch below its fixed base folder, sorted; duplicates are linted once.
+ */
+function expandInputs(inputs: readonly string[], cwd: string): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const scan = micromatch.scan(input);
+    if (!scan.isGlob) {
+      files.push(input);
+      continue;
+    }
+    const matcher = micromatch.matcher(scan.glob, { dot: false });
+    const depth = scan.glob.includes('**') ? Infinity : scan.glob.split('/').length;
+    const found = walk(path.resolve(cwd, scan.base || '.'), depth)
+      .filter((relative) => matcher(relative))
+      .map((relative) => (scan.base ? `${scan.base}/${relative}` : relative));
+    if (found.length === 0) throw new UsageError(`no files match '${input}'`);
+    files.push(...found);
+  }
+  return [...new Set(files)];
+}
+
+/**
+ * Paths (with `/`) of the files below a folder, at most `depth` levels down. Unreadable folders are
+ * skipped, and a folder reached again through a symbolic link is not walked twice (no endless loop).
+ */
+function walk(folder: string, depth: number, prefix = '', walked = new Set<string>()): string[] {
+  if (depth <= 0) return [];
+  let names: string[];
+  try {
+    const real = realpathSync(folder);
+    if (walked.has(real)) return [];
+    walked.add(real);
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.sort().flatMap((name) => {
+    const full = path.join(folder, name);
+    const relative = prefix + name;
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(full).isDirectory();
+    } catch {
+      return [];
+    }
+    if (!isFolder) return [relative];
+    return SKIPPED_FOLDERS.has(name) ? [] : walk(full, depth - 1, `${relative}/`, walked);
+  });
+}
+
 /** Reads each file's lines once, through the same reader the parser used, so positions agree. */
-function sourceLineReader(reader: IncludeReader): LintRun['sourceLine'] {
+function sourceLineReader(reader: IncludeReader): LintReport['sourceLine'] {
   const cache = new Map<string, string[] | null>();
   return (file, line) => {
     if (!cache.has(file)) {
@@ -55,54 +139,4 @@ function sourceLineReader(reader: IncludeReader): LintRun['sourceLine'] {
     }
     return cache.get(file)?.[line - 1];
   };
-}
-
-/** `file:line:col: severity code message`, the source line with a caret under the column, then a summary. */
-function formatText(run: LintRun): string {
-  const out: string[] = [];
-  const counts = { error: 0, warning: 0, info: 0 };
-  for (const { diagnostics } of run.files) {
-    for (const diagnostic of diagnostics) {
-      counts[diagnostic.severity] += 1;
-      out.push(
-        `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}`,
-      );
-      const source = run.sourceLine(diagnostic.file, diagnostic.line);
-      if (source !== undefined) out.push(...codeFrame(source, diagnostic));
-      if (diagnostic.hint) out.push(`  hint: ${diagnostic.hint}`);
-    }
-  }
-  const fileCount = run.files.length;
-  out.push(
-    `${plural(fileCount, 'file')} checked: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'info')}`,
-  );
-  return out.join('\n') + '\n';
-}
-
-/** Longest stretch of a source line a code frame shows; longer lines are cut around the column. */
-const FRAME_WIDTH = 120;
-
-/**
- * The source line and a caret line under the diagnostic's first line. Tabs before the column are
- * copied into the caret line so that the caret stays aligned however the terminal expands them.
- */
-function codeFrame(source: string, diagnostic: Diagnostic): string[] {
-  const column = Math.min(diagnostic.column - 1, source.length);
-  const end = diagnostic.endLine === diagnostic.line ? Math.min(diagnostic.endColumn - 1, source.length) : source.length;
-  const from = Math.max(0, Math.min(column - 20, source.length - FRAME_WIDTH));
-  const to = Math.min(source.length, from + FRAME_WIDTH);
-  const before = from > 0 ? '…' : '';
-  const shown = before + source.slice(from, to) + (to < source.length ? '…' : '');
-  const indent = (before + source.slice(from, column)).replace(/[^\t]/g, ' ');
-  const underline = '~'.repeat(Math.max(0, Math.min(end, to) - column - 1));
-  return [`  ${shown}`, `  ${indent}^${underline}`];
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** One JSON object per diagnostic per line, for tools. */
-function formatJson(run: LintRun): string {
-  return run.files.flatMap(({ diagnostics }) => diagnostics.map((diagnostic) => JSON.stringify(diagnostic) + '\n')).join('');
 }

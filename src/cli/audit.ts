@@ -1,0 +1,76 @@
+import { formatReply } from '../access/reading.js';
+import { isStrictIpAddress, TupleError } from '../access/schemas.js';
+import { auditMappings, type AuditCheck, type AuditReport } from '../lint/audit.js';
+import { ConfigError, configResolver } from '../lint/config.js';
+import { hasErrors } from '../syntax/diagnostics.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { loadCommandFile } from './load.js';
+
+/** `imsmap audit FILE [--gateway IP] [--json]`: the anti-relay audit; exit 1 for an open relay or an internal gateway. */
+export const auditCommand: Command = {
+  name: 'audit',
+  summary: 'Say whether the access tables make an open relay, who may send without AUTH, and who is internal',
+  usage: 'imsmap audit FILE [--gateway IP] [--json] [--config PATH]',
+  options: {
+    gateway: { type: 'string', short: 'g' },
+    json: { type: 'boolean' },
+    config: { type: 'string', short: 'c' },
+  },
+  async run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError('name exactly one mappings file');
+    const file = positionals[0]!;
+    const gateway = values.gateway as string | undefined;
+    if (gateway !== undefined && !isStrictIpAddress(gateway)) throw new UsageError(`--gateway takes an IP address, not '${gateway}'`);
+    const config = configResolver(io.cwd, values.config as string | undefined)(file);
+    if (config instanceof ConfigError) {
+      io.stderr.write(`imsmap audit: ${config.message}\n`);
+      return EXIT_USAGE;
+    }
+    const parsed = loadCommandFile(file, io);
+    if (parsed === null) return EXIT_USAGE;
+    const report = auditMappings(parsed, { channels: config.channels, gateway });
+    // The gateway was checked above, with the same test the audit applies.
+    if (report instanceof TupleError) throw new UsageError(report.message);
+
+    io.stdout.write(values.json ? JSON.stringify(auditJson(file, report)) + '\n' : auditText(file, report, gateway));
+    if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
+    return report.openRelay === 'yes' || report.gateway?.internal === true ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
+
+/** A check without the full decisions (their traces are `imsmap decide --debug`'s business). */
+function checkJson(check: AuditCheck) {
+  return {
+    ...check,
+    stages: check.stages.map(({ stage, accepted, summary, decision }) => ({
+      stage,
+      accepted,
+      summary,
+      ...(decision.reply ? { reply: formatReply(decision.reply) } : {}),
+    })),
+  };
+}
+
+function auditJson(file: string, report: AuditReport) {
+  return {
+    file,
+    ...report,
+    ...(report.relayProof ? { relayProof: checkJson(report.relayProof) } : {}),
+    checks: report.checks.map(checkJson),
+  };
+}
+
+/** The sentences, then every check of the battery with how far it got. */
+function auditText(file: string, report: AuditReport, gateway: string | undefined): string {
+  const lines = [`Audit of ${file}${gateway === undefined ? '' : ` (gateway ${gateway})`}`, ''];
+  lines.push(...report.summary, '', 'Checks:');
+  const width = Math.max(...report.checks.map((check) => check.id.length));
+  for (const check of report.checks) {
+    const verdict = check.delivered ? 'delivered' : 'refused';
+    const channels = check.srcChannel && check.dstChannel ? `, ${check.srcChannel} → ${check.dstChannel}` : '';
+    lines.push(`  ${check.id.padEnd(width)}  ${verdict}: ${check.description}${check.internal ? ' (client internal)' : ''}${channels}`);
+    for (const stage of check.stages) lines.push(`  ${' '.repeat(width)}    ${stage.stage}: ${stage.summary}`);
+    if (check.unknowns.length > 0) lines.push(`  ${' '.repeat(width)}    depends on ${check.unknowns.join(', ')} (assumed to fail)`);
+  }
+  return lines.join('\n') + '\n';
+}

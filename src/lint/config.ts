@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { channelConfigSchema, TupleError, validateTuple, type ChannelConfig } from '../access/schemas.js';
+import { isParseError, ruleCatalogue, ruleFor } from './catalogue.js';
+import { closestName } from './names.js';
+import type { RuleLevel } from './rule.js';
+
+/** The name a configuration file has when it is found rather than named. */
+export const CONFIG_FILE_NAME = 'imsmap.config.json';
+
+/** The external lookups a site can provide (format.md T11). */
+export const PROVIDER_KINDS = ['database', 'url', 'domain', 'sequence'] as const;
+
+/** One kind of external lookup provider. */
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+const RULE_LEVELS = ['off', 'info', 'warning', 'error'] as const;
+
+/** A routine as T10 registers it: by routine name alone, or as `image,routine`. */
+const routineName = z
+  .string()
+  .regex(/^[^,\s][^,]*(,[^,]*[^,\s])?$/, { error: 'must be a routine name or "image,routine"' })
+  .transform((name) => name.split(',').map((part) => part.trim()).join(','));
+
+/** What is wrong with one `rules` entry, or undefined. */
+function ruleLevelProblem(code: string, level: unknown): string | undefined {
+  if (!ruleFor(code)) {
+    const suggestion = closestName(code, ruleCatalogue.map((rule) => rule.code));
+    return `is not a rule${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+  }
+  if (!(RULE_LEVELS as readonly unknown[]).includes(level)) return `must be one of ${RULE_LEVELS.map((name) => `"${name}"`).join(', ')}`;
+  // The spec's severities: a parse error skips the line or entry, so it is always reported.
+  if (isParseError(code) && level !== 'error') return 'is a parse error (the entry is skipped) and cannot be lowered';
+  return undefined;
+}
+
+/**
+ * Rule levels by code. Checked entry by entry in one refinement, so that a bad level and an unknown
+ * code in the same file are both reported.
+ */
+const ruleLevels = z
+  .record(z.string(), z.unknown())
+  .superRefine((levels, context) => {
+    for (const [code, level] of Object.entries(levels)) {
+      const problem = ruleLevelProblem(code, level);
+      if (problem) context.addIssue({ code: 'custom', path: [code], message: problem });
+    }
+  })
+  .transform((levels) => levels as Record<string, RuleLevel>);
+
+/** The contents of `imsmap.config.json`, every field optional. */
+export const lintConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Level per rule code: `off`, `info`, `warning` or `error`. */
+  rules: ruleLevels.default({}),
+  /** micromatch globs, relative to the configuration file's folder, of files not to lint. */
+  ignores: z.array(z.string().min(1, { error: 'must not be empty' })).default([]),
+  /** Routines the site registers (T10): `routine` or `image,routine`. */
+  routines: z.array(routineName).default([]),
+  /** External lookups the site provides (T11). */
+  providers: z.array(z.enum(PROVIDER_KINDS)).default([]),
+  /** The channel model of access.md A24. */
+  channels: channelConfigSchema.prefault({}),
+});
+
+/** A configuration as the linter uses it: defaults filled in, and the folder its globs are relative to. */
+export interface LintConfig {
+  rules: Record<string, RuleLevel>;
+  ignores: string[];
+  routines: string[];
+  providers: ProviderKind[];
+  channels: ChannelConfig;
+  /** The folder ignore globs are relative to: the configuration file's, or the working directory. */
+  directory: string;
+  /** The file it was read from; undefined for the built-in defaults. */
+  file?: string;
+}
+
+/** A configuration file that cannot be read or does not validate; the message names the file and each problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n${problems.map((problem) => `  ${problem}`).join('\n')}`}`);
+  }
+}
+
+/** The configuration used when there is no file: every rule at its default level, nothing declared. */
+export function defaultLintConfig(directory: string): LintConfig {
+  return validated({}, directory) as LintConfig;
+}
+
+/** Validates configuration data (as parsed from JSON); `file` names it in errors and sets the globs' folder. */
+export function parseLintConfig(data: unknown, file: string): LintConfig | ConfigError {
+  return validated(data, path.dirname(file), file);
+}
+
+function validated(data: unknown, directory: string, file?: string): LintConfig | ConfigError {
+  const parsed = validateTuple(lintConfigSchema, data);
+  if (parsed instanceof TupleError) {
+    return new ConfigError(
+      file ?? CONFIG_FILE_NAME,
+      parsed.issues.map(({ field, message }) => (field === '' ? message : `${field}: ${message}`)),
+    );
+  }
+  const { rules, ignores, routines, providers, channels } = parsed;
+  const config: LintConfig = { rules, ignores, routines, providers, channels, directory };
+  if (file !== undefined) config.file = file;
+  return config;
+}
+
+/** Reads and validates a configuration file. */
+export function loadLintConfig(file: string): LintConfig | ConfigError {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return new ConfigError(file, ['cannot read the file']);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return new ConfigError(file, [`is not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseLintConfig(data, file);
+}
+
+/** The configuration file that applies to a mappings file: the one next to it, else the one in `cwd`. */
+export function findLintConfig(mappingsFile: string, cwd: string): string | null {
+  for (const folder of [path.dirname(path.resolve(cwd, mappingsFile)), path.resolve(cwd)]) {
+    const candidate = path.join(folder, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * The configuration of each mappings file, as the CLI finds it: the file named by `--config`, else
+ * `imsmap.config.json` next to the mappings file, else the one in `cwd`, else the defaults. Each
+ * configuration file is read once.
+ */
+export function configResolver(cwd: string, named?: string): (mappingsFile: string) => LintConfig | ConfigError {
+  const loaded = new Map<string, LintConfig | ConfigError>();
+  const load = (file: string) => {
+    if (!loaded.has(file)) loaded.set(file, loadLintConfig(file));
+    return loaded.get(file)!;
+  };
+  const fallback = defaultLintConfig(cwd);
+  if (named !== undefined) {
+    const config = load(path.resolve(cwd, named));
+    return () => config;
+  }
+  return (mappingsFile) => {
+    const found = findLintConfig(mappingsFile, cwd);
+    return found === null ? fallback : load(found);
+  };
+}

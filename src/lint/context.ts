@@ -1,0 +1,46 @@
+import { compile, type MappingSet } from '../engine/index.js';
+import type { EntryRef } from '../engine/types.js';
+import type { Entry, ParsedMappings, Table } from '../syntax/ast.js';
+import type { LintConfig } from './config.js';
+import { findPreemptions, type Preemption } from './reachability.js';
+
+/** What every lint rule sees: the parsed file, the configuration, and analyses computed once and shared. */
+export class LintContext {
+  private compiled: MappingSet | undefined;
+  private preemptions: Map<Entry, Preemption> | undefined;
+  private readonly byName: Map<string, Table>;
+
+  constructor(
+    readonly parsed: ParsedMappings,
+    readonly config: LintConfig,
+  ) {
+    this.byName = new Map(parsed.tables.map((table) => [table.name, table]));
+  }
+
+  /** The tables, in file order. */
+  get tables(): readonly Table[] {
+    return this.parsed.tables;
+  }
+
+  /** A table by its upper-cased name. */
+  table(name: string): Table | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The entry a trace step or result names. */
+  entry(ref: EntryRef): Entry | undefined {
+    return this.byName.get(ref.table)?.entries[ref.index - 1];
+  }
+
+  /** The tables compiled for evaluation, without providers: lookups fail as they do for an unconfigured site. */
+  get mappings(): MappingSet {
+    this.compiled ??= compile(this.parsed);
+    return this.compiled;
+  }
+
+  /** M2: for each entry an earlier entry always pre-empts, that pre-emption. */
+  preemption(entry: Entry): Preemption | undefined {
+    this.preemptions ??= new Map(this.tables.flatMap((table) => findPreemptions(table)).map((found) => [found.entry, found]));
+    return this.preemptions.get(entry);
+  }
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { ParsedMappings } from '../syntax/ast.js';
+import type { Diagnostic, Severity } from '../syntax/diagnostics.js';
+import { fileSystemReader, readMappingsFile, type IncludeReader } from '../syntax/index.js';
+import { lintRules, ruleFor } from './catalogue.js';
+import { defaultLintConfig, type LintConfig } from './config.js';
+import { LintContext } from './context.js';
+import type { RuleFinding } from './rule.js';
+import { applySuppressions } from './suppress.js';
+
+/** Options of {@link lintMappings} and {@link lintFile}. */
+export interface LintOptions {
+  /** Rule levels, declared routines and providers, channel model; default: every rule at its default level. */
+  config?: LintConfig;
+  /** Reads the files of the parse again for suppression comments (and, for lintFile, reads them at all). */
+  readFile?: IncludeReader;
+}
+
+/** The diagnostics of one linted file, its includes' among them, in reading order. */
+export interface LintedFile {
+  file: string;
+  diagnostics: Diagnostic[];
+}
+
+function asDiagnostic(code: string, severity: Severity, finding: RuleFinding): Diagnostic {
+  const diagnostic: Diagnostic = { severity, code, message: finding.message, ...finding.span };
+  if (finding.hint !== undefined) diagnostic.hint = finding.hint;
+  return diagnostic;
+}
+
+/**
+ * Every finding about parsed mappings: the parser's diagnostics and the lint rules', at the levels
+ * the configuration sets (rules set to `off` dropped), less what suppression comments name.
+ */
+export function lintMappings(parsed: ParsedMappings, options: LintOptions = {}): Diagnostic[] {
+  const config = options.config ?? defaultLintConfig(process.cwd());
+  const context = new LintContext(parsed, config);
+  const found: Diagnostic[] = [...parsed.diagnostics];
+  for (const rule of lintRules) {
+    for (const finding of rule.check(context)) found.push(asDiagnostic(rule.code, rule.defaultSeverity, finding));
+  }
+  const reader = options.readFile ?? fileSystemReader();
+  const readAgain = (file: string) => {
+    // A reader that throws counts as one that cannot read (as in the parser, F14): no suppressions then.
+    try {
+      return reader(file);
+    } catch {
+      return null;
+    }
+  };
+  const { kept, findings } = applySuppressions(atConfiguredLevels(found, config), parsed, readAgain);
+  const directiveFindings = findings.map(({ code, ...finding }) => asDiagnostic(code, ruleFor(code)!.defaultSeverity, finding));
+  return inReadingOrder([...kept, ...atConfiguredLevels(directiveFindings, config)], parsed.files);
+}
+
+/** Reads, parses and lints one file; an unreadable file gives the parser's `unreadable-file` diagnostic. */
+export function lintFile(file: string, options: LintOptions = {}): LintedFile {
+  const reader = options.readFile ?? fileSystemReader();
+  const parsed = readMappingsFile(file, reader);
+  return { file, diagnostics: lintMappings(parsed, { ...options, readFile: reader }) };
+}
+
+/** Each diagnostic at its rule's configured level; `off` removes it. Codes without a rule keep their severity. */
+function atConfiguredLevels(diagnostics: readonly Diagnostic[], config: LintConfig): Diagnostic[] {
+  const result: Diagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    const level = config.rules[diagnostic.code];
+    if (level === 'off') continue;
+    result.push(level === undefined || level === diagnostic.severity ? diagnostic : { ...diagnostic, severity: level });
+  }
+  return result;
+}
+
+/** Sorts by file (reading order), line and column, keeping the order of findings at one position. */
+function inReadingOrder(diagnostics: Diagnostic[], files: readonly string[]): Diagnostic[] {
+  const rank = new Map(files.map((file, index) => [path.normalize(file), index]));
+  const fileRank = (file: string) => rank.get(path.normalize(file)) ?? files.length;
+  return diagnostics
+    .map((diagnostic, order) => ({ diagnostic, order }))
+    .sort(
+      (a, b) =>
+        fileRank(a.diagnostic.file) - fileRank(b.diagnostic.file) ||
+        a.diagnostic.line - b.diagnostic.line ||
+        a.diagnostic.column - b.diagnostic.column ||
+        a.order - b.order,
+    )
+    .map(({ diagnostic }) => diagnostic);
+}

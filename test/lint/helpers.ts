@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultLintConfig, loadLintConfig, type LintConfig } from '../../src/lint/config.js';
+import { runCli } from '../../src/cli/main.js';
+import { lintFile, lintMappings } from '../../src/lint/lint.js';
+import { memoryReader, parseMappings } from '../../src/syntax/index.js';
+import type { Diagnostic } from '../../src/syntax/diagnostics.js';
+
+/** The repository root, as the CLI's working directory in tests. */
+export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The fixtures of the lint rules: one folder per rule code. */
+export const lintFixturesDir = path.join(repoDir, 'fixtures/lint');
+
+/** The shared real-world corpus beside the repository (CI has the same folder). */
+export const corpusDir = path.resolve(repoDir, '../shared/corpus');
+
+/** Findings as `code@line` (or `code@file:line` outside `mainFile`), the form the tests assert exactly. */
+export function found(diagnostics: readonly Diagnostic[], mainFile?: string): string[] {
+  return diagnostics.map((d) =>
+    mainFile === undefined || d.file === mainFile ? `${d.code}@${d.line}` : `${d.code}@${path.basename(d.file)}:${d.line}`,
+  );
+}
+
+/** Lints mappings text held in memory, with a configuration given as data (validated like a file's). */
+export function lintText(text: string, config: LintConfig = defaultLintConfig(repoDir)): Diagnostic[] {
+  const readFile = memoryReader({ 'mem.mappings': text });
+  return lintMappings(parseMappings(text, { file: 'mem.mappings', readInclude: readFile }), { config, readFile });
+}
+
+/** Lints a fixture with `<name>.config.json` beside it as its configuration, or the defaults. */
+export function lintFixture(file: string): Diagnostic[] {
+  const configFile = file.replace(/\.mappings$/, '.config.json');
+  const config = existsSync(configFile) ? loadLintConfig(configFile) : defaultLintConfig(path.dirname(file));
+  if (config instanceof Error) throw config;
+  return lintFile(file, { config }).diagnostics;
+}
+
+/** The `! expect: code@line, code@file:line` annotations of a fixture. */
+export function expectations(file: string): string[] {
+  return readFileSync(file, 'latin1')
+    .split('\n')
+    .filter((line) => line.startsWith('! expect:'))
+    .flatMap((line) => line.slice('! expect:'.length).split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** Writes files into a fresh temporary folder and returns its path. */
+export function folderWith(files: Record<string, string>): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'imsmap-lint-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(folder, name), content);
+  return folder;
+}
+
+/** What one CLI run printed and returned. */
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function collector(isTTY: boolean): { stream: Writable & { isTTY: boolean }; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      text += String(chunk);
+      callback();
+    },
+  });
+  return { stream: Object.assign(stream, { isTTY }), text: () => text };
+}
+
+/** Runs `imsmap <argv>` in `cwd` (default: the repository) with captured streams; `tty` marks standard output a terminal. */
+export async function imsmap(argv: string[], options: { cwd?: string; tty?: boolean } = {}): Promise<CliRun> {
+  const stdout = collector(options.tty === true);
+  const stderr = collector(false);
+  const status = await runCli(argv, { stdin: Readable.from([]), stdout: stdout.stream, stderr: stderr.stream, cwd: options.cwd ?? repoDir });
+  return { status, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** The JSON lines of `--format json` output. */
+export function jsonLines(stdout: string): Diagnostic[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Diagnostic);
+}
