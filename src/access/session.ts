@@ -45,18 +45,28 @@ export class AccessSession {
     private readonly policy: AccessPolicy,
     readonly connection: ConnectionTuple,
     state: SessionState,
+    private readonly enforced: boolean,
   ) {
     this.state = { ...state };
     this.internal = state.internal;
   }
 
-  /** A session on an accepted TCP connection; bad tuples give a TupleError naming the field. */
-  static open(policy: AccessPolicy, connection: ConnectionTuple, state: SessionState = {}): AccessSession | TupleError {
+  /**
+   * A session on an accepted TCP connection; bad tuples give a TupleError naming the field. With
+   * `enforce: false` the caller answers every command as if accepted (a warn-only adapter), so rejected
+   * MAIL FROM and RCPT TO commands still open the transaction and count as accepted, as the client saw them.
+   */
+  static open(
+    policy: AccessPolicy,
+    connection: ConnectionTuple,
+    state: SessionState = {},
+    options: { enforce?: boolean } = {},
+  ): AccessSession | TupleError {
     const validConnection = validateTuple(connectionTupleSchema, connection);
     if (validConnection instanceof TupleError) return validConnection;
     const validState = validateTuple(sessionStateSchema, state);
     if (validState instanceof TupleError) return validState;
-    return new AccessSession(policy, validConnection, validState);
+    return new AccessSession(policy, validConnection, validState, options.enforce !== false);
   }
 
   /** What the dialogue has established so far. */
@@ -167,7 +177,7 @@ export class AccessSession {
   }
 
   private afterMail(input: MailInput, decision: Decision | TupleError): Decision | TupleError {
-    if (decision instanceof TupleError || decision.action === 'reject') return decision;
+    if (decision instanceof TupleError || (decision.action === 'reject' && this.enforced)) return decision;
     this.transaction = {
       // A23: a `$J` replacement is the sender of every later recipient probe.
       from: decision.envelopeFrom ?? input.from,
@@ -203,7 +213,7 @@ export class AccessSession {
   private afterRcpt(transaction: TransactionState, decision: Decision | TupleError): Decision | TupleError {
     if (decision instanceof TupleError) return decision;
     transaction.rcptCount += 1;
-    if (decision.action === 'accept') transaction.acceptedCount += 1;
+    if (decision.action === 'accept' || !this.enforced) transaction.acceptedCount += 1;
     return withTransactionDelay(transaction, decision);
   }
 }
