@@ -11,3 +11,6 @@ export * from './access/index.js';
 export * from './compile/index.js';
 export * from './engine/index.js';
 export * from './syntax/index.js';
+export * from './adapters/index.js';
+export * from './cases/index.js';
+export * from './lint/index.js';

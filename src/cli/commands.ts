@@ -1,3 +1,5 @@
+import { auditCommand } from './audit.js';
+import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { decideCommand } from './decide.js';
 import { lintCommand } from './lint.js';
@@ -5,4 +7,4 @@ import { matchCommand } from './match.js';
 import { testCommand } from './test.js';
 
 /** Every subcommand, in the order `imsmap --help` lists them. */
-export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand];
+export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand];
