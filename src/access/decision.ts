@@ -98,7 +98,7 @@ export interface StageFacts {
 }
 
 /** A29: the reply of a stage whose check ended in an evaluation error. */
-function evaluationErrorReply(): SmtpReply {
+export function evaluationErrorReply(): SmtpReply {
   return { code: 451, enhanced: '4.3.0', lines: ['Access check failed'] };
 }
 

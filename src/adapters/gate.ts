@@ -1,4 +1,4 @@
-import type { Decision } from '../access/decision.js';
+import { evaluationErrorReply, type Decision } from '../access/decision.js';
 import type { AccessPolicy } from '../access/policy.js';
 import { formatReply, type SmtpReply } from '../access/reading.js';
 import { TupleError, type ConnectionTuple, type EnvelopeTuple, type SessionRecipient } from '../access/schemas.js';
@@ -72,9 +72,6 @@ export interface GateEvent {
   generation?: number;
   verdict: GateVerdict;
 }
-
-/** A29: what a command is answered with when its check could not run. */
-const ACCESS_CHECK_FAILED: SmtpReply = { code: 451, enhanced: '4.3.0', lines: ['Access check failed'] };
 
 const consoleLogger: GateLogger = {
   info: (message) => console.info(message),
@@ -155,7 +152,7 @@ export class SmtpGate {
   private failedCheck(stage: Decision['stage'], session: GateSession, subject: string, error: Error): GateVerdict {
     this.logger.warn(`imsmap: cannot check ${subject}: ${error.message}`);
     const accept = this.mode === 'warn' || session.policy.options.onEvaluationError === 'accept';
-    return { accept, reply: ACCESS_CHECK_FAILED, closeConnection: !accept && stage === 'connect', delayMs: 0, error };
+    return { accept, reply: evaluationErrorReply(), closeConnection: !accept && stage === 'connect', delayMs: 0, error };
   }
 }
 
