@@ -21,13 +21,12 @@ function optionRow(usage, name, option) {
   const short = option.short ? `\`-${option.short}\`` : '';
   const value = option.type === 'string' ? `\`${valuePlaceholder(usage, name)}\`` : 'none (a switch)';
   const fallback = option.default === undefined ? '' : `\`${[option.default].flat().join(', ')}\``;
-  const repeatable = option.multiple ? 'yes' : '';
-  return `| ${[flag, short, value, fallback, repeatable].map(cell).join(' | ')} |`;
+  return `| ${[flag, short, value, fallback, option.description].map(cell).join(' | ')} |`;
 }
 
 function commandSection(command) {
   const rows = Object.entries(command.options).map(([name, option]) => optionRow(command.usage, name, option));
-  rows.push('| `--help` | `-h` | none (a switch) |  |  |');
+  rows.push('| `--help` | `-h` | none (a switch) |  | show the command\'s usage and options |');
   return [
     `## \`imsmap ${command.name}\``,
     '',
@@ -37,7 +36,7 @@ function commandSection(command) {
     command.usage,
     '```',
     '',
-    '| Option | Short | Value | Default | Repeatable |',
+    '| Option | Short | Value | Default | What it does |',
     '|---|---|---|---|---|',
     ...rows,
     '',

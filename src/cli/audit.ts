@@ -12,9 +12,9 @@ export const auditCommand: Command = {
   summary: 'Say whether the access tables make an open relay, who may send without AUTH, and who is internal',
   usage: 'imsmap audit FILE [--gateway IP] [--json] [--config PATH]',
   options: {
-    gateway: { type: 'string', short: 'g' },
-    json: { type: 'boolean' },
-    config: { type: 'string', short: 'c' },
+    gateway: { type: 'string', short: 'g', description: 'an address that fronts all inbound traffic (NAT firewall, filtering appliance); flagged if internal' },
+    json: { type: 'boolean', description: 'the findings as one JSON object' },
+    config: { type: 'string', short: 'c', description: 'imsmap.config.json with the channel model, routines and providers' },
   },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('name exactly one mappings file');

@@ -34,9 +34,9 @@ export const checkCommand: Command = {
   usage:
     'imsmap check <mappings-file> <cases.json…> [--coverage] [--coverage-format text|json|lcov] [--coverage-file <path>]',
   options: {
-    coverage: { type: 'boolean' },
-    'coverage-format': { type: 'string' },
-    'coverage-file': { type: 'string' },
+    coverage: { type: 'boolean', description: 'list the entries no case reached' },
+    'coverage-format': { type: 'string', description: 'text (default), json or lcov' },
+    'coverage-file': { type: 'string', description: 'write the coverage report to this file instead of standard output' },
   },
   async run(values, positionals, io) {
     const [file, ...caseFiles] = positionals;

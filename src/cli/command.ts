@@ -1,5 +1,3 @@
-import type { ParseArgsConfig } from 'node:util';
-
 /** The streams a command talks to; tests pass their own. */
 export interface CommandIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -18,11 +16,19 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** One subcommand of `imsmap`: its option table (node:util parseArgs) and what it does. */
+/** One option of a command: what node:util parseArgs needs, plus the sentence `--help` and docs/cli.md show. */
+export interface CommandOption {
+  type: 'string' | 'boolean';
+  short?: string;
+  default?: string | boolean;
+  description: string;
+}
+
+/** One subcommand of `imsmap`: its options and what it does. */
 export interface Command {
   name: string;
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: Record<string, CommandOption>;
   run(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number>;
 }

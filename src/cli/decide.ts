@@ -98,9 +98,9 @@ export const decideCommand: Command = {
   summary: 'Decide connect / MAIL FROM / RCPT TO tuples through the access tables, as the MTA would',
   usage: 'imsmap decide <mappings-file> [--json] [--debug] [--options <json>] [tuple-json…]',
   options: {
-    json: { type: 'boolean' },
-    debug: { type: 'boolean' },
-    options: { type: 'string' },
+    json: { type: 'boolean', description: 'one JSON Decision per tuple' },
+    debug: { type: 'boolean', description: 'add the mapping trace of every table consulted' },
+    options: { type: 'string', description: 'access options as JSON, e.g. {"channels":{"localDomains":["corp.example"]}}' },
   },
   async run(values, positionals, io) {
     const [file, ...tuples] = positionals;

@@ -18,9 +18,9 @@ export const lintCommand: Command = {
   summary: 'Check mappings files: syntax, unreachable entries, access-table sense, relay risks',
   usage: `imsmap lint [--format ${Object.keys(lintFormatters).join('|')}] [--max-warnings N] [--config PATH] FILE|GLOB…`,
   options: {
-    format: { type: 'string', short: 'f', default: 'text' },
-    'max-warnings': { type: 'string' },
-    config: { type: 'string', short: 'c' },
+    format: { type: 'string', short: 'f', default: 'text', description: 'text, json (one object per line), sarif (SARIF 2.1.0) or github (workflow annotations)' },
+    'max-warnings': { type: 'string', description: 'exit 1 when there are more warnings than this number' },
+    config: { type: 'string', short: 'c', description: 'imsmap.config.json to use instead of the one found next to the file or in the working directory' },
   },
   async run(values, positionals, io) {
     const format = String(values.format);

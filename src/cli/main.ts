@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from './commands.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO, type CommandOption } from './command.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,14 +17,27 @@ function usage(): string {
   ].join('\n');
 }
 
+const HELP_OPTION: CommandOption = { type: 'boolean', short: 'h', description: 'show this help' };
+
 function commandHelp(command: Command): string {
-  const lines = [`Usage: ${command.usage}`, '', command.summary, '', 'Options:'];
-  for (const [name, option] of Object.entries(command.options)) {
-    const flag = option.short ? `-${option.short}, --${name}` : `    --${name}`;
-    lines.push(`  ${flag}${option.type === 'string' ? ' <value>' : ''}`);
-  }
-  lines.push('  -h, --help');
-  return lines.join('\n');
+  const options = Object.entries({ ...command.options, help: HELP_OPTION }).map(([name, option]) => ({
+    flag: `${option.short ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ' <value>' : ''}`,
+    description: option.default === undefined ? option.description : `${option.description} (default: ${option.default})`,
+  }));
+  const width = Math.max(...options.map((option) => option.flag.length));
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    'Options:',
+    ...options.map((option) => `  ${option.flag.padEnd(width)}  ${option.description}`),
+  ].join('\n');
+}
+
+/** The parseArgs configuration of a command's options: everything but the help text. */
+function parseArgsOptions(options: Record<string, CommandOption>): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(Object.entries(options).map(([name, { description: _description, ...config }]) => [name, config]));
 }
 
 /** Runs the CLI on an argument vector and returns the exit status; never throws on bad input. */
@@ -46,7 +59,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: parseArgsOptions({ ...command.options, help: HELP_OPTION }),
       allowPositionals: true,
       strict: true,
     });

@@ -61,8 +61,8 @@ export const matchCommand: Command = {
   summary: 'Match targets against a pattern, like imsimta test -match',
   usage: 'imsmap match [--debug] [--json] <pattern> [target…]',
   options: {
-    debug: { type: 'boolean' },
-    json: { type: 'boolean' },
+    debug: { type: 'boolean', description: 'print the compiled pattern items first' },
+    json: { type: 'boolean', description: 'one JSON object per target' },
   },
   async run(values, positionals, io) {
     const [pattern, ...targets] = positionals;

@@ -95,10 +95,10 @@ export const testCommand: Command = {
   summary: 'Map input strings through a table, like imsimta test -mapping',
   usage: 'imsmap test <mappings-file> --table <NAME> [--flags <letters>] [--debug] [--json] [input…]',
   options: {
-    table: { type: 'string', short: 't' },
-    flags: { type: 'string' },
-    debug: { type: 'boolean' },
-    json: { type: 'boolean' },
+    table: { type: 'string', short: 't', description: 'the table to map through (case-insensitive)' },
+    flags: { type: 'string', description: 'input flags tested by $:x and $;x, e.g. AT' },
+    debug: { type: 'boolean', description: 'print the trace of each mapping first, as imsimta test -mapping -debug' },
+    json: { type: 'boolean', description: 'one JSON object per input' },
   },
   async run(values, positionals, io) {
     const [file, ...inputs] = positionals;
