@@ -1,4 +1,5 @@
 import type { TextOrigin } from './ast.js';
+import { originOfPieces } from './source.js';
 
 /** Where an invalid UTF-8 sequence starts: 1-based physical line and column of the decoded text. */
 export interface InvalidUtf8 {
@@ -17,13 +18,47 @@ export interface DecodedSource {
  * came from. Each physical piece starts a new segment of `origin`, always at column 1 of its line
  * except the first, so a character's position is its segment's line and column plus its distance.
  */
-export interface LogicalLine {
-  text: string;
-  origin: TextOrigin;
-  /** Offsets in `text` where an appended continuation line starts (F10 exempts white space there). */
-  joins: readonly number[];
-  /** True when one of its physical lines held invalid UTF-8 (F1): an entry on it is skipped. */
-  tainted: boolean;
+export class LogicalLine {
+  /** Built on first use for a line that is one physical line: most lines never need it. */
+  private builtOrigin: TextOrigin | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    /** The physical line it starts on. */
+    private readonly firstLine: number,
+    /** Offsets in `text` where an appended continuation line starts (F10 exempts white space there). */
+    readonly joins: readonly number[],
+    /** True when one of its physical lines held invalid UTF-8 (F1): an entry on it is skipped. */
+    readonly tainted: boolean,
+    /**
+     * For a line that is one physical line, as in the source and ended by LF there: the offset in
+     * the decoded source just after that LF. -1 for any other line.
+     */
+    readonly verbatimEnd: number,
+    /** The segments of a continued line; a line that is one physical line has one, made when asked for. */
+    segments?: TextOrigin['segments'],
+  ) {
+    if (segments) this.builtOrigin = { file, segments };
+  }
+
+  get origin(): TextOrigin {
+    return (this.builtOrigin ??= { file: this.file, segments: [{ offset: 0, line: this.firstLine, column: 1 }] });
+  }
+
+  /**
+   * The origin of a text cut out of this line as the given pieces and concatenated (see
+   * originOfPieces). Speed: a pattern, and most templates, are one piece of a line that is one
+   * physical line, so the text is one segment; settling that without building the line's own
+   * origin, and with a segment array of exactly one, keeps 25 MB less on the 100,000-entry bench
+   * file and takes ~80 ms less (median of 15 runs).
+   */
+  originOf(pieces: ReadonlyArray<{ startOffset: number; image: string }>, base: number): TextOrigin {
+    if (this.builtOrigin === undefined && pieces.length === 1) {
+      return { file: this.file, segments: [{ offset: 0, line: this.firstLine, column: 1 + pieces[0].startOffset - base }] };
+    }
+    return originOfPieces(this.origin, pieces, base);
+  }
 }
 
 /** A continuation on the last physical line of a file (F2.5): the backslash's position. */
@@ -36,6 +71,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 /** Shared by the many lines that are not continued, to spare an allocation per line. */
 const NO_JOINS: readonly number[] = [];
 const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 /** Decodes file content per F1: UTF-8, leading byte-order mark removed, invalid bytes located. */
 export function decodeSource(input: string | Uint8Array): DecodedSource {
@@ -92,14 +128,38 @@ function firstInvalidColumn(lineBytes: Uint8Array): number {
 
 /** Splits decoded text into physical lines at LF, removing the CR of each CRLF pair (F1). */
 export function physicalLines(text: string): string[] {
-  if (text.length === 0) return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1);
-  }
+  const cursor = new PhysicalLineCursor(text);
+  const lines: string[] = [];
+  for (let line = cursor.next(); line !== null; line = cursor.next()) lines.push(line);
   return lines;
+}
+
+/**
+ * Walks decoded text one physical line at a time (F1): lines end at LF, a CR before the LF is
+ * dropped, and a final LF does not start another line.
+ */
+class PhysicalLineCursor {
+  /** Offset where the next line starts. */
+  private start = 0;
+  /** 1-based number of the line `next` returned last. */
+  number = 0;
+  /** Where the line `next` returned last ends in the text when it is the text's own, LF included; else -1. */
+  verbatimEnd = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** The next physical line, or null after the last one. */
+  next(): string | null {
+    const { text, start } = this;
+    if (start >= text.length) return null;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    this.start = end + 1;
+    this.number += 1;
+    const carriageReturn = end > start && text.charCodeAt(end - 1) === CARRIAGE_RETURN;
+    this.verbatimEnd = carriageReturn || end === text.length ? -1 : end + 1;
+    return text.slice(start, carriageReturn ? end - 1 : end);
+  }
 }
 
 /**
@@ -116,31 +176,35 @@ function continuationBackslash(line: string): number {
 }
 
 /**
- * Joins physical lines into logical lines (F2). A comment line is never continued (F2.4); a
- * continuation on the last line is reported and its logical line dropped (F2.5, E17). Lines whose
- * number is in `taintedLines` mark the logical line they end up in.
+ * Joins physical lines into logical lines (F2), one at a time: the builder works through a file in
+ * chunks of lines, so that a large file never holds all its lines, tokens and line shapes at once
+ * (see CHUNK_LINES in build.ts). A comment line is never continued (F2.4); a continuation on the
+ * last line is reported and its logical line dropped (F2.5, E17). Lines whose number is in
+ * `taintedLines` mark the logical line they end up in.
  */
-export function logicalLines(
-  lines: readonly string[],
-  file: string,
-  taintedLines: ReadonlySet<number>,
-): { lines: LogicalLine[]; danglingContinuation: DanglingContinuation | null } {
-  const result: LogicalLine[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const first = lines[i];
-    const firstLine = i + 1;
+export class LogicalLineReader {
+  private readonly physical: PhysicalLineCursor;
+  /** Set once `next` has met a continuation on the last physical line. */
+  danglingContinuation: DanglingContinuation | null = null;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+    private readonly taintedLines: ReadonlySet<number>,
+  ) {
+    this.physical = new PhysicalLineCursor(text);
+  }
+
+  /** The next logical line, or null at the end of the text. */
+  next(): LogicalLine | null {
+    const { physical, file, taintedLines } = this;
+    const first = physical.next();
+    if (first === null) return null;
+    const firstLine = physical.number;
     let backslash = first.startsWith('!') ? -1 : continuationBackslash(first);
     if (backslash < 0) {
       // The fast path for the usual line: one physical line, one segment.
-      result.push({
-        text: first,
-        origin: { file, segments: [{ offset: 0, line: firstLine, column: 1 }] },
-        joins: NO_JOINS,
-        tainted: taintedLines.has(firstLine),
-      });
-      i += 1;
-      continue;
+      return new LogicalLine(first, file, firstLine, NO_JOINS, taintedLines.has(firstLine), physical.verbatimEnd);
     }
     const segments = [{ offset: 0, line: firstLine, column: 1 }];
     const joins: number[] = [];
@@ -149,12 +213,12 @@ export function logicalLines(
     let lastLine = firstLine;
     let lastBackslash = backslash;
     while (backslash >= 0) {
-      i += 1;
-      if (i >= lines.length) {
-        return { lines: result, danglingContinuation: { line: lastLine, column: lastBackslash + 1 } };
+      const next = physical.next();
+      if (next === null) {
+        this.danglingContinuation = { line: lastLine, column: lastBackslash + 1 };
+        return null;
       }
-      const next = lines[i];
-      lastLine = i + 1;
+      lastLine = physical.number;
       tainted ||= taintedLines.has(lastLine);
       joins.push(text.length);
       segments.push({ offset: text.length, line: lastLine, column: 1 });
@@ -162,8 +226,6 @@ export function logicalLines(
       if (backslash >= 0) lastBackslash = backslash;
       text += backslash >= 0 ? next.slice(0, backslash) : next;
     }
-    result.push({ text, origin: { file, segments }, joins, tainted });
-    i += 1;
+    return new LogicalLine(text, file, firstLine, joins, tainted, -1, segments);
   }
-  return { lines: result, danglingContinuation: null };
 }

@@ -125,7 +125,9 @@ class TemplateBuilder {
       const node = this.simple(element, elements[i + 1], inArgument);
       if (node) nodes.push(node);
     }
-    return nodes;
+    // An exact-size copy: pushing reserved room for 17 nodes, which the parse result would keep
+    // (see PatternBuilder.finish).
+    return nodes.slice();
   }
 
   /** A node made of one token; `next` is the element after it (for `$nA`, T13). */
