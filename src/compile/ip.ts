@@ -19,59 +19,151 @@ export function isAddressChar(code: number): boolean {
 
 const DOT = 0x2e;
 const COLON = 0x3a;
+const ZERO = 0x30;
 
 /**
- * A necessary condition for a run to parse, checked by hand because ipaddr.js rejects most
- * malformed text by throwing and catching inside (microseconds each), and an adversarial probe
- * offers a malformed run at nearly every position a star can leave at (bench: `*$(10.0.0.0/8)|*`).
+ * Both families live in one 128-bit space of four signed 32-bit words: IPv4 a.b.c.d is the
+ * IPv4-mapped ::ffff:a.b.c.d and an IPv4 subnet /n is ::ffff:a.b.c.d/(96 + n). P9.3's cross-family
+ * rules then become plain prefix tests: an IPv4 subnet contains exactly the IPv4 inputs inside it and
+ * their IPv4-mapped spellings, and an IPv6 subnet sees an IPv4 input as ::ffff:a.b.c.d.
  */
-function mayBeAddress(run: string): boolean {
-  const last = run.length - 1;
-  if (run.charCodeAt(0) === DOT || run.charCodeAt(last) === DOT) return false;
-  if (run.charCodeAt(0) === COLON && run.charCodeAt(1) !== COLON) return false;
-  if (run.charCodeAt(last) === COLON && run.charCodeAt(last - 1) !== COLON) return false;
-  if (run.includes(':')) {
-    // RFC 4291 without `::`: eight groups, or six before a dotted quad.
-    return run.includes('::') || countColons(run) === (run.includes('.') ? 6 : 7);
-  }
-  // IPv4: decimal digits in four parts.
-  let dots = 0;
-  for (let unit = 0; unit <= last; unit++) {
-    const code = run.charCodeAt(unit);
-    if (code === DOT) dots++;
-    else if (code < 0x30 || code > 0x39) return false;
-  }
-  return dots === 3;
+const IPV4_MAPPED_PREFIX = 96;
+const IPV4_MAPPED_WORD = 0xffff;
+
+/**
+ * The words of the address `decodeAddress` read last. Shared scratch, so that decoding a probe
+ * allocates nothing on the IPv4 path; callers read it before the next decode.
+ */
+export const decodedAddress = new Int32Array(4);
+
+/**
+ * Decodes `text[start, end)` as one address under P9.2's strict rules into `decodedAddress`;
+ * false when the text is not an address.
+ *
+ * Dotted quads are decoded here by hand: parseStrictIpAddress (ipaddr.js: regular expressions and
+ * an object) cost about 690 ns per IPv4 address on the benchmark machine (opsPerSecond of
+ * bench/measure.mjs), most of the 1 µs a whole indexed lookup may take, while this loop costs tens
+ * of nanoseconds and allocates nothing. The rule is four decimal parts 0–255 without leading zeros;
+ * the property tests in test/compile/ip.test.ts hold it equal to parseStrictIpAddress. IPv6 text
+ * still goes through ipaddr.js (and allocates).
+ */
+export function decodeAddress(text: string, start: number, end: number): boolean {
+  if (decodeDottedQuad(text, start, end)) return true;
+  const colon = text.indexOf(':', start);
+  return colon >= 0 && colon < end && decodeIpv6(text, start, end);
 }
 
-function countColons(run: string): number {
+function decodeDottedQuad(text: string, start: number, end: number): boolean {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let unit = start; unit < end; unit++) {
+    const code = text.charCodeAt(unit);
+    if (code === DOT) {
+      if (digits === 0 || dots === 3) return false;
+      value = (value << 8) | part;
+      dots++;
+      part = 0;
+      digits = 0;
+    } else if (code - ZERO >>> 0 <= 9) {
+      // A leading zero is only allowed as the whole part.
+      if (digits === 1 && part === 0) return false;
+      part = part * 10 + code - ZERO;
+      if (part > 255) return false;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  if (dots !== 3 || digits === 0) return false;
+  decodedAddress[0] = 0;
+  decodedAddress[1] = 0;
+  decodedAddress[2] = IPV4_MAPPED_WORD;
+  decodedAddress[3] = (value << 8) | part;
+  return true;
+}
+
+function decodeIpv6(text: string, start: number, end: number): boolean {
+  if (!mayBeIpv6(text, start, end)) return false;
+  const address = parseStrictIpAddress(text.slice(start, end));
+  if (!(address instanceof ipaddr.IPv6)) return false;
+  const parts = address.parts;
+  for (let word = 0; word < 4; word++) decodedAddress[word] = (parts[2 * word] << 16) | parts[2 * word + 1];
+  return true;
+}
+
+/**
+ * A necessary condition for text with a colon to parse as IPv6, checked by hand because ipaddr.js
+ * rejects most malformed text by throwing and catching inside (microseconds each), and an
+ * adversarial probe offers a malformed run at nearly every position a star can leave at (bench:
+ * `*$(::/0)|*` in bench/pattern.bench.mjs).
+ */
+function mayBeIpv6(text: string, start: number, end: number): boolean {
+  const last = end - 1;
+  if (text.charCodeAt(start) === DOT || text.charCodeAt(last) === DOT) return false;
+  if (text.charCodeAt(start) === COLON && text.charCodeAt(start + 1) !== COLON) return false;
+  if (text.charCodeAt(last) === COLON && text.charCodeAt(last - 1) !== COLON) return false;
   let colons = 0;
-  for (let unit = 0; unit < run.length; unit++) if (run.charCodeAt(unit) === COLON) colons++;
-  return colons;
+  let dots = 0;
+  let compressed = false;
+  for (let unit = start; unit < end; unit++) {
+    const code = text.charCodeAt(unit);
+    if (code === COLON) {
+      colons++;
+      if (unit > start && text.charCodeAt(unit - 1) === COLON) compressed = true;
+    } else if (code === DOT) dots++;
+  }
+  // RFC 4291 without `::`: eight groups, or six before a dotted quad.
+  return compressed || colons === (dots > 0 ? 6 : 7);
+}
+
+/** A subnet in the shared 128-bit space: network words with host bits clear, and its prefix length. */
+export interface Subnet {
+  readonly words: readonly [number, number, number, number];
+  /** Significant leading bits, 0–128. */
+  readonly prefixLength: number;
+}
+
+/** The mask of one word (0–3) under a prefix length (0–128). */
+export function prefixMask(prefixLength: number, word: number): number {
+  const bits = Math.min(32, Math.max(0, prefixLength - 32 * word));
+  return bits === 0 ? 0 : -1 << (32 - bits);
+}
+
+/** The subnet of an IP construct (P9.1) in the shared space; IPv4 subnets become IPv4-mapped ones. */
+export function subnetOf(item: IpItem): Subnet {
+  const bytes = item.network;
+  if (item.family === 'ipv4') {
+    const word = (bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3];
+    return { words: [0, 0, IPV4_MAPPED_WORD, word], prefixLength: IPV4_MAPPED_PREFIX + item.prefixLength };
+  }
+  const words = [0, 1, 2, 3].map(
+    (word) => (bytes[4 * word] << 24) | (bytes[4 * word + 1] << 16) | (bytes[4 * word + 2] << 8) | bytes[4 * word + 3],
+  );
+  return { words: words as [number, number, number, number], prefixLength: item.prefixLength };
 }
 
 /** The subnet of one IP construct (P9), tested against address runs of the input. */
 export class SubnetTest {
-  private readonly network: ipaddr.IPv4 | ipaddr.IPv6;
-  private readonly prefixLength: number;
+  private readonly network: readonly [number, number, number, number];
+  private readonly masks: readonly [number, number, number, number];
 
   constructor(item: IpItem) {
-    this.network = ipaddr.fromByteArray([...item.network]);
-    this.prefixLength = item.prefixLength;
+    const { words, prefixLength } = subnetOf(item);
+    this.network = words;
+    this.masks = [0, 1, 2, 3].map((word) => prefixMask(prefixLength, word)) as [number, number, number, number];
   }
 
-  /** Whether an address run parses (P9.2) and lies in the subnet, across families as P9.3 says. */
-  contains(run: string): boolean {
-    if (!mayBeAddress(run)) return false;
-    const address = parseStrictIpAddress(run);
-    if (address === null) return false;
-    if (this.network instanceof ipaddr.IPv4) {
-      // P9.3: an IPv4-mapped IPv6 input stands for its IPv4 address; other IPv6 never matches.
-      if (address instanceof ipaddr.IPv4) return address.match(this.network, this.prefixLength);
-      return address.isIPv4MappedAddress() && address.toIPv4Address().match(this.network, this.prefixLength);
-    }
-    // P9.3: an IPv4 input is read as ::ffff:a.b.c.d for an IPv6 subnet.
-    const address6 = address instanceof ipaddr.IPv4 ? address.toIPv4MappedAddress() : address;
-    return address6.match(this.network, this.prefixLength);
+  /** Whether `text[start, end)` parses as an address (P9.2) lying in the subnet, across families (P9.3). */
+  contains(text: string, start = 0, end = text.length): boolean {
+    if (!decodeAddress(text, start, end)) return false;
+    const { network, masks } = this;
+    return (
+      (decodedAddress[3] & masks[3]) === network[3] &&
+      (decodedAddress[2] & masks[2]) === network[2] &&
+      (decodedAddress[1] & masks[1]) === network[1] &&
+      (decodedAddress[0] & masks[0]) === network[0]
+    );
   }
 }

@@ -32,6 +32,12 @@ const scratch = {
   stamp: 0,
   /** Bytes of `memo` that may hold a stamp since the last wipe. */
   memoUsed: 0,
+  /**
+   * Where each item of the current path starts and ends, in code points. Shared like the rest: two
+   * typed arrays per pattern were some 400 bytes of heap per table entry.
+   */
+  starts: new Int32Array(16),
+  ends: new Int32Array(16),
 };
 
 /**
@@ -47,16 +53,20 @@ const scratch = {
  */
 export class BacktrackingMatcher implements CompiledPattern {
   readonly captureCount: number;
+  readonly usesFoldedInput = false;
 
-  private readonly kinds: Uint8Array;
+  // Per item, in plain arrays of small integers: a typed array costs about 200 bytes of heap even
+  // when it holds two values (V8: object, buffer and store), and a matcher had five of them plus one
+  // per literal, 2.2 KB for E36's pattern; plain arrays read as fast in the loops below.
+  private readonly kinds: number[];
   /** Folded code points of each literal item. */
-  private readonly literals: Array<Int32Array | null>;
+  private readonly literals: Array<number[] | null>;
   private readonly classes: Array<CharTest | null>;
   private readonly subnets: Array<SubnetTest | null>;
   /** Capture number of each item, -1 when it saves nothing. */
-  private readonly captureOf: Int32Array;
+  private readonly captureOf: number[];
   /** For a back-match, the index of the item whose capture it repeats. */
-  private readonly referencedItem: Int32Array;
+  private readonly referencedItem: number[];
   /** First item whose failed states may be remembered (just after the last back-match). */
   private readonly memoFrom: number;
   private readonly budget: number;
@@ -66,21 +76,16 @@ export class BacktrackingMatcher implements CompiledPattern {
   private readonly head: string;
   private readonly tail: string;
 
-  /** Where each item of the current path starts and ends, in code points. */
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
 
   constructor(items: readonly PatternItem[], captureCount: number, budget: number) {
     const count = items.length;
     this.captureCount = captureCount;
-    this.kinds = new Uint8Array(count);
+    this.kinds = new Array<number>(count).fill(LITERAL);
     this.literals = [];
     this.classes = [];
     this.subnets = [];
-    this.captureOf = new Int32Array(count).fill(-1);
-    this.referencedItem = new Int32Array(count).fill(-1);
-    this.starts = new Int32Array(count);
-    this.ends = new Int32Array(count);
+    this.captureOf = new Array<number>(count).fill(-1);
+    this.referencedItem = new Array<number>(count).fill(-1);
     let lastBackmatch = -1;
     let minLength = 0;
     items.forEach((item, index) => {
@@ -89,7 +94,7 @@ export class BacktrackingMatcher implements CompiledPattern {
       this.subnets.push(null);
       switch (item.kind) {
         case 'literal': {
-          const codePoints = Int32Array.from(foldAscii(item.text), (char) => char.codePointAt(0)!);
+          const codePoints = Array.from(foldAscii(item.text), (char) => char.codePointAt(0)!);
           this.kinds[index] = LITERAL;
           this.literals[index] = codePoints;
           minLength += codePoints.length;
@@ -169,7 +174,12 @@ export class BacktrackingMatcher implements CompiledPattern {
   }
 
   private search(input: string, length: number): string[] | null {
-    const { kinds, classes, starts, ends, budget } = this;
+    const { kinds, classes, budget } = this;
+    if (scratch.starts.length < kinds.length) {
+      scratch.starts = new Int32Array(2 * kinds.length);
+      scratch.ends = new Int32Array(2 * kinds.length);
+    }
+    const { starts, ends } = scratch;
     const { codes } = scratch;
     const itemCount = kinds.length;
     const width = length + 1;
@@ -256,8 +266,8 @@ export class BacktrackingMatcher implements CompiledPattern {
       case BACKMATCH: {
         // P8: the referenced text again, case-blind; both sides are folded already.
         const referenced = this.referencedItem[item];
-        const from = this.starts[referenced];
-        const size = this.ends[referenced] - from;
+        const from = scratch.starts[referenced];
+        const size = scratch.ends[referenced] - from;
         if (position + size > length) return -1;
         for (let j = 0; j < size; j++) if (codes[position + j] !== codes[from + j]) return -1;
         return position + size;
@@ -270,7 +280,7 @@ export class BacktrackingMatcher implements CompiledPattern {
         if (end === position || end - position > MAX_ADDRESS_LENGTH) return -1;
         // An address run is ASCII, so its code units follow its first one.
         const from = this.unitAt(position);
-        return this.subnets[item]!.contains(input.slice(from, from + end - position)) ? end : -1;
+        return this.subnets[item]!.contains(input, from, from + end - position) ? end : -1;
       }
     }
   }
@@ -279,7 +289,7 @@ export class BacktrackingMatcher implements CompiledPattern {
     const captures: string[] = new Array(this.captureCount).fill('');
     for (let item = 0; item < this.kinds.length; item++) {
       const capture = this.captureOf[item];
-      if (capture >= 0) captures[capture] = input.slice(this.unitAt(this.starts[item]), this.unitAt(this.ends[item]));
+      if (capture >= 0) captures[capture] = input.slice(this.unitAt(scratch.starts[item]), this.unitAt(scratch.ends[item]));
     }
     return captures;
   }

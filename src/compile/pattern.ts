@@ -1,13 +1,23 @@
 import type { PatternItem } from '../syntax/ast.js';
 import { BacktrackingMatcher } from './pattern-backtrack.js';
-import { isWellFormed } from './pattern-fold.js';
-import { AddressMatcher, LiteralStarMatcher, type StarSlot } from './pattern-specialised.js';
+import { foldAscii, isWellFormed } from './pattern-fold.js';
+import { SubnetTest } from './ip.js';
+import { AddressMatcher, LiteralStarMatcher, SegmentStarMatcher, type SegmentPart, type StarSlot } from './pattern-specialised.js';
 
 /** A pattern ready to match probes (P1–P12). */
 export interface CompiledPattern {
   readonly captureCount: number;
-  /** Captures (texts of saved items 0..captureCount-1, input case preserved) or null for no match. */
-  match(input: string): string[] | null;
+  /**
+   * Whether `match` works on a folded copy of the input (ASCII letters lower-cased, P1) and folds
+   * it itself unless given one: a caller trying many patterns on one input then folds it once and
+   * passes it. The others compare case-blind in place and never copy the input.
+   */
+  readonly usesFoldedInput: boolean;
+  /**
+   * Captures (texts of saved items 0..captureCount-1, input case preserved) or null for no match.
+   * `folded`, when given, is the input folded (see usesFoldedInput).
+   */
+  match(input: string, folded?: string): string[] | null;
 }
 
 /** Options of `compilePattern`. */
@@ -31,7 +41,7 @@ export function compilePattern(items: readonly PatternItem[], options: CompilePa
   const captureCount = countCaptures(items);
   const only = merged.length === 1 ? merged[0] : undefined;
   if (only?.kind === 'ip') return new AddressMatcher(only, captureCount);
-  return literalStarMatcher(merged, captureCount) ?? new BacktrackingMatcher(merged, captureCount, budget);
+  return literalStarMatcher(merged, captureCount) ?? segmentStarMatcher(merged, captureCount) ?? new BacktrackingMatcher(merged, captureCount, budget);
 }
 
 /** P4: saved items are numbered from 0, so the count is one past the highest number. */
@@ -59,7 +69,9 @@ function checkBackmatches(items: readonly PatternItem[]): void {
  * a literal is a single alternative, so this leaves the P10 match unchanged and saves item steps.
  * Literals with a lone surrogate stay apart: joined, two halves would become one character (P2).
  */
-function mergeLiterals(items: readonly PatternItem[]): PatternItem[] {
+export function mergeLiterals(items: readonly PatternItem[]): readonly PatternItem[] {
+  // Most patterns have nothing to merge: keep their items rather than copy them.
+  if (!items.some((item, index) => item.kind === 'literal' && (item.text === '' || items[index + 1]?.kind === 'literal'))) return items;
   const merged: PatternItem[] = [];
   for (const item of items) {
     const previous = merged[merged.length - 1];
@@ -88,4 +100,30 @@ function literalStarMatcher(items: readonly PatternItem[], captureCount: number)
     }
   }
   return new LiteralStarMatcher(literals, stars, captureCount);
+}
+
+/**
+ * A SegmentStarMatcher when the items are well-formed literals, IP constructs (at least one) and
+ * plain stars with something between any two (see there), else null.
+ */
+function segmentStarMatcher(items: readonly PatternItem[], captureCount: number): SegmentStarMatcher | null {
+  if (!items.some((item) => item.kind === 'ip')) return null;
+  const segments: SegmentPart[][] = [[]];
+  const stars: StarSlot[] = [];
+  for (const item of items) {
+    const segment = segments[segments.length - 1];
+    if (item.kind === 'literal' && isWellFormed(item.text)) {
+      segment.push({ literal: foldAscii(item.text) });
+    } else if (item.kind === 'ip') {
+      segment.push({ subnet: new SubnetTest(item), capture: item.capture });
+    } else if (item.kind === 'wildcard' && item.width === 'many' && item.charClass.kind === 'any') {
+      // Two stars in a row (`**`) fall to the general matcher.
+      if (stars.length > 0 && segment.length === 0) return null;
+      stars.push({ lazy: item.lazy, capture: item.capture });
+      segments.push([]);
+    } else {
+      return null;
+    }
+  }
+  return new SegmentStarMatcher(segments, stars, captureCount);
 }

@@ -1,10 +1,10 @@
-import { compilePattern, MatchBudgetExceededError } from '../compile/index.js';
+import { MatchBudgetExceededError } from '../compile/index.js';
 import { asciiUpper, compileTemplate, type TemplateProgram } from '../compile/template.js';
-import type { Entry, ParsedMappings } from '../syntax/ast.js';
+import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
 import { runAsync, runSync } from './drive.js';
 import { EvaluationFailure, type Evaluation } from './expand.js';
-import { MappingCall, type CompiledTable, type Engine } from './mapping.js';
+import { CompiledEntry, CompiledTable, MappingCall, type Engine, type TableOutcome } from './mapping.js';
 import { validateCompileOptions, type CompileOptions } from './options.js';
 import { createGeneralDatabase, fileSequence } from './providers.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
@@ -61,36 +61,65 @@ function evaluationErrorOf(error: unknown): EvaluationError | null {
   return null;
 }
 
-/** One top-level call (M1): the UnknownTable check, the M2 loop, and evaluation errors turned into results (M7). */
-function* evaluate(engine: Engine, tableName: string, input: string, options: MapOptions): Evaluation<MappingResult> {
-  const inputFlags = normaliseInputFlags(options.flags ?? '');
-  const compiled = findTable(engine, tableName);
-  if (!compiled) {
-    const table = asciiUpper(tableName);
-    const error: EvaluationError = { code: 'UnknownTable', message: `table ${table} is not defined` };
-    return { table, input, inputFlags, matched: false, output: input, flags: [], trace: [], error };
+/**
+ * One top-level call (M1) once its table is found: the M2 loop to run, and its outcome or evaluation
+ * error (M7) turned into a result. `mapSync` and `map` run the same loop with their own driver (M10).
+ */
+class TopLevelCall {
+  readonly call: MappingCall;
+
+  constructor(
+    engine: Engine,
+    private readonly compiled: CompiledTable,
+    private readonly input: string,
+    private readonly inputFlags: string,
+    explain: boolean,
+  ) {
+    this.call = new MappingCall(engine, inputFlags, explain);
   }
-  const table = compiled.name;
-  const call = new MappingCall(engine, inputFlags, options.explain === true);
-  try {
-    const outcome = yield* call.mapTable(compiled, input, 0);
+
+  /** The M2 loop over the table, for a driver to run. */
+  evaluation(): Evaluation<TableOutcome> {
+    return this.call.mapTable(this.compiled, this.input, 0);
+  }
+
+  /** The result of a completed call. */
+  result(outcome: TableOutcome): MappingResult {
     const result: MappingResult = {
-      table,
-      input,
-      inputFlags,
+      table: this.compiled.name,
+      input: this.input,
+      inputFlags: this.inputFlags,
       matched: outcome.matched,
       output: outcome.output,
-      flags: [...outcome.flags].sort(byCodePoint),
-      trace: call.trace,
+      flags: outcome.flags.size === 0 ? [] : [...outcome.flags].sort(byCodePoint),
+      trace: this.call.trace,
     };
     if (outcome.producer) result.entry = outcome.producer;
     return result;
-  } catch (thrown) {
+  }
+
+  /** The result of a call ended by an evaluation error (M7); anything else is a bug and is rethrown. */
+  failure(thrown: unknown): MappingResult {
     const error = evaluationErrorOf(thrown);
     if (!error) throw thrown;
+    const { input, inputFlags, call } = this;
     const matched = call.trace.some((step) => step.depth === 0);
-    return { table, input, inputFlags, matched, output: input, flags: [], trace: call.trace, error };
+    return { table: this.compiled.name, input, inputFlags, matched, output: input, flags: [], trace: call.trace, error };
   }
+}
+
+/**
+ * Starts a top-level call, or answers it at once with UnknownTable (M1). The driver runs the call's
+ * generator directly: wrapping it in a generator of its own cost about 25 ns per call (200 → 175 ns
+ * for mapSync on a two-entry table), some 3% of an indexed lookup at 100,000 entries.
+ */
+function startCall(engine: Engine, tableName: string, input: string, options: MapOptions): TopLevelCall | MappingResult {
+  const inputFlags = normaliseInputFlags(options.flags ?? '');
+  const compiled = findTable(engine, tableName);
+  if (compiled) return new TopLevelCall(engine, compiled, input, inputFlags, options.explain === true);
+  const table = asciiUpper(tableName);
+  const error: EvaluationError = { code: 'UnknownTable', message: `table ${table} is not defined` };
+  return { table, input, inputFlags, matched: false, output: input, flags: [], trace: [], error };
 }
 
 /**
@@ -109,14 +138,17 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
   const matcherOptions = settings.backmatchBudget === undefined ? {} : { backmatchBudget: settings.backmatchBudget };
   const tables = new Map<string, CompiledTable>();
   const sources = new Map<string, readonly Entry[]>();
+  // The parser shares one node list among entries with the same template text (`$Y`, `$N`, a
+  // rejection text): one program for each is enough, as programs are never mutated.
+  const programs = new Map<readonly TemplateNode[], TemplateProgram>();
+  const programOf = (nodes: readonly TemplateNode[]): TemplateProgram => {
+    let program = programs.get(nodes);
+    if (program === undefined) programs.set(nodes, (program = compileTemplate(nodes)));
+    return program;
+  };
   for (const table of parsed.tables) {
-    const entries = table.entries.map((entry) => ({
-      source: entry,
-      ref: { table: table.name, index: entry.index, file: entry.patternSpan.file, line: entry.patternSpan.line },
-      matcher: compilePattern(entry.patternItems, matcherOptions),
-      program: compileTemplate(entry.templateNodes),
-    }));
-    tables.set(table.name, { name: table.name, entries });
+    const entries = table.entries.map((entry) => new CompiledEntry(entry, matcherOptions));
+    tables.set(table.name, new CompiledTable(table.name, entries, (entry) => programOf(entry.templateNodes), settings.linearScan !== true));
     sources.set(table.name, table.entries);
   }
 
@@ -146,7 +178,23 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
     tables: names,
     has: (table) => findTable(engine, table) !== undefined,
     entries: (table) => sources.get(asciiUpper(table)),
-    mapSync: (table, input, mapOptions = {}) => runSync(evaluate(engine, table, input, mapOptions)),
-    map: (table, input, mapOptions = {}) => runAsync(evaluate(engine, table, input, mapOptions)),
+    mapSync(table, input, mapOptions = {}) {
+      const started = startCall(engine, table, input, mapOptions);
+      if (!(started instanceof TopLevelCall)) return started;
+      try {
+        return started.result(runSync(started.evaluation()));
+      } catch (thrown) {
+        return started.failure(thrown);
+      }
+    },
+    async map(table, input, mapOptions = {}) {
+      const started = startCall(engine, table, input, mapOptions);
+      if (!(started instanceof TopLevelCall)) return started;
+      try {
+        return started.result(await runAsync(started.evaluation()));
+      } catch (thrown) {
+        return started.failure(thrown);
+      }
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { CompiledPattern } from '../compile/index.js';
+import { compilePattern, type CompiledPattern, type CompilePatternOptions } from '../compile/index.js';
 import type { TemplateProgram } from '../compile/template.js';
 import type { Entry } from '../syntax/ast.js';
 import {
@@ -12,21 +12,81 @@ import {
   type NestedOutcome,
 } from './expand.js';
 import type { DatabaseProvider, DomainProvider, Routine, SequenceProvider, UrlProvider } from './options.js';
+import { TableIndex } from './table-index.js';
 import type { EntryRef, TraceStep } from './types.js';
 
-/** An entry ready to run: its matcher, its template program and how the trace names it. */
-export interface CompiledEntry {
-  readonly source: Entry;
-  readonly ref: EntryRef;
+/**
+ * An entry's pattern side: its parsed source and its matcher, made on first use. An indexed table
+ * decides most entries by their keys alone (a literal, a literal and a star, a lone IP construct) or
+ * never tries them for a given probe, so building every matcher up front would cost compile time
+ * and 150–1,500 bytes of heap per entry for objects most entries never need (bench/index.bench.mjs).
+ */
+export class CompiledEntry {
+  private compiledMatcher: CompiledPattern | null = null;
+
+  constructor(
+    readonly source: Entry,
+    private readonly matcherOptions: CompilePatternOptions,
+  ) {}
+
   /** The P1–P10 matcher; its `match` may throw the budget error of P12. */
-  readonly matcher: CompiledPattern;
-  readonly program: TemplateProgram;
+  get matcher(): CompiledPattern {
+    return (this.compiledMatcher ??= compilePattern(this.source.patternItems, this.matcherOptions));
+  }
 }
 
-/** A table ready to run: entries in file order. */
-export interface CompiledTable {
-  readonly name: string;
-  readonly entries: readonly CompiledEntry[];
+/** Fields per entry in CompiledTable's step data: program number, line, file number. */
+const STEP_FIELDS = 3;
+
+/**
+ * A table ready to run: entries in file order, the index that finds them (null: scan linearly), and
+ * what a step needs of its entry — template program and where the entry stands — in one flat array.
+ * A step used to reach them through the entry object (and its reference object): at 100,000 entries
+ * each of those hops was a cache miss, about 100 ns apiece on the benchmark machine, where one read
+ * of the flat array and a new small reference object cost less (bench/index.bench.mjs).
+ */
+export class CompiledTable {
+  readonly index: TableIndex | null;
+  private readonly programs: readonly TemplateProgram[];
+  private readonly files: readonly string[];
+  private readonly steps: Int32Array;
+
+  constructor(
+    readonly name: string,
+    readonly entries: readonly CompiledEntry[],
+    programOf: (entry: Entry) => TemplateProgram,
+    indexed: boolean,
+  ) {
+    const programs: TemplateProgram[] = [];
+    const programNumbers = new Map<TemplateProgram, number>();
+    const files: string[] = [];
+    this.steps = new Int32Array(STEP_FIELDS * entries.length);
+    entries.forEach(({ source }, position) => {
+      const program = programOf(source);
+      let number = programNumbers.get(program);
+      if (number === undefined) programNumbers.set(program, (number = programs.push(program) - 1));
+      let file = files.indexOf(source.patternSpan.file);
+      if (file < 0) file = files.push(source.patternSpan.file) - 1;
+      const at = STEP_FIELDS * position;
+      this.steps[at] = number;
+      this.steps[at + 1] = source.patternSpan.line;
+      this.steps[at + 2] = file;
+    });
+    this.programs = programs;
+    this.files = files;
+    this.index = indexed ? TableIndex.build(entries) : null;
+  }
+
+  /** The template program of the entry at a position. */
+  program(position: number): TemplateProgram {
+    return this.programs[this.steps[STEP_FIELDS * position]];
+  }
+
+  /** How results and traces name the entry at a position (Entry.index is the 1-based position); a new object each time (see above). */
+  ref(position: number): EntryRef {
+    const at = STEP_FIELDS * position;
+    return { table: this.name, index: position + 1, file: this.files[this.steps[at + 2]], line: this.steps[at + 1] };
+  }
 }
 
 /** The parts of a compiled mapping set a call runs on. */
@@ -49,8 +109,9 @@ export interface FoundEntry {
 }
 
 /**
- * M2's "first entry e with index(e) >= i whose pattern matches s", here as a linear scan. Kept on its own
- * so an index can replace it; `skipped` (explain only) receives the entries passed over.
+ * M2's "first entry e with index(e) >= i whose pattern matches s" as a linear scan: the reference the
+ * table index is tested against (test/engine/index-differential.test.ts), the evaluator of tables
+ * compiled with `linearScan`, and the explain path, whose `skipped` receives every entry passed over.
  */
 export function findFirstMatch(
   table: CompiledTable,
@@ -62,7 +123,7 @@ export function findFirstMatch(
   for (let position = from; position < entries.length; position++) {
     const captures = entries[position].matcher.match(input);
     if (captures) return { position, captures };
-    skipped?.push({ entry: entries[position].ref, reason: 'pattern does not match' });
+    skipped?.push({ entry: table.ref(position), reason: 'pattern does not match' });
   }
   return null;
 }
@@ -70,9 +131,15 @@ export function findFirstMatch(
 /** What mapping one string through one table produced (M1, without the call-level fields). */
 export interface TableOutcome extends NestedOutcome {
   matched: boolean;
-  flags: Set<string>;
+  flags: ReadonlySet<string>;
   /** The entry whose step produced the output, if any applied. */
   producer: EntryRef | undefined;
+}
+
+const NO_FLAGS: ReadonlySet<string> = new Set();
+
+function tableOutcome(matched: boolean, output: string, flags: Set<string> | null, producer: EntryRef | undefined): TableOutcome {
+  return { found: true, matched, output, flags: flags ?? NO_FLAGS, producer };
 }
 
 /** Length in code points, the unit of P2, for the loop counter's "not shorter" test (M6). */
@@ -133,13 +200,14 @@ export class MappingCall implements ExpansionServices {
   /** A nested `$|table;…|` call (T9): an undefined table is reported as not found, never as an error. */
   *mapNested(table: string, input: string, depth: number): Evaluation<NestedOutcome> {
     const compiled = this.engine.tables.get(table);
-    if (!compiled) return { found: false, output: input, flags: new Set() };
+    if (!compiled) return { found: false, output: input, flags: NO_FLAGS };
     return yield* this.mapTable(compiled, input, depth);
   }
 
   /** The M2 algorithm, step for step as its pseudocode. Evaluation errors are thrown as EvaluationFailure. */
   *mapTable(table: CompiledTable, input: string, depth: number): Evaluation<TableOutcome> {
-    const flags = new Set<string>();
+    // Made on the first completed entry with flags: a probe no entry matches allocates no set.
+    let flags: Set<string> | null = null;
     let current = input;
     let matched = false;
     let position = 0;
@@ -148,18 +216,21 @@ export class MappingCall implements ExpansionServices {
     let extraPassStep: TraceStep | null = null;
     let loop: LoopCounter | null = null;
     let producer: EntryRef | undefined;
-    const finish = (output: string): TableOutcome => ({ found: true, matched, output, flags, producer });
 
     for (;;) {
       const skipped = this.explain ? [] : null;
-      const found = findFirstMatch(table, current, position, skipped);
+      // Explaining lists every entry passed over, which is a linear walk by nature.
+      const found =
+        table.index === null || skipped !== null
+          ? findFirstMatch(table, current, position, skipped)
+          : table.index.firstMatch(current, position);
       if (!found) {
-        if (!extraPass) return finish(current);
+        if (!extraPass) return tableOutcome(matched, current, flags, producer);
         // M5: the extra pass counts as a restart (M6).
         extraPass = false;
         if ((loop ??= new LoopCounter(input)).exceeded(current)) {
           if (extraPassStep) extraPassStep.outcome = 'loop-limit';
-          return finish(current);
+          return tableOutcome(matched, current, flags, producer);
         }
         position = 0;
         continue;
@@ -172,11 +243,12 @@ export class MappingCall implements ExpansionServices {
           `more than ${this.engine.stepLimit} template expansions in one call (M7)`,
         );
       }
-      const entry = table.entries[found.position];
-      const step: TraceStep = { entry: entry.ref, depth, before: current, after: current, control: 'E', outcome: 'applied' };
+      const ref = table.ref(found.position);
+      const step: TraceStep = { entry: ref, depth, before: current, after: current, control: 'E', outcome: 'applied' };
       if (skipped) {
-        step.pattern = entry.source.pattern;
-        step.template = entry.source.template;
+        const { source } = table.entries[found.position];
+        step.pattern = source.pattern;
+        step.template = source.template;
         step.captures = found.captures;
         step.substitutions = [];
         step.skipped = skipped;
@@ -186,7 +258,7 @@ export class MappingCall implements ExpansionServices {
       const expansion: Expansion = {
         services: this,
         table: table.name,
-        entry: entry.ref,
+        entry: ref,
         input: current,
         captures: found.captures,
         depth,
@@ -196,7 +268,7 @@ export class MappingCall implements ExpansionServices {
         substitutions: step.substitutions ?? null,
       };
       const scope = newScope();
-      const program = entry.program;
+      const program = table.program(found.position);
       const completed = program.hasLookup
         ? yield* expandOps(program.ops, scope, expansion)
         : expandPlain(program.ops, scope, expansion);
@@ -212,19 +284,19 @@ export class MappingCall implements ExpansionServices {
           continue;
         }
         step.outcome = 'failed-end';
-        return finish(current);
+        return tableOutcome(matched, current, flags, producer);
       }
 
       // M8: flags of every completed entry, whatever its control.
-      for (const flag of program.flags) flags.add(flag);
-      for (const flag of expansion.flags) flags.add(flag);
+      for (const flag of program.flags) (flags ??= new Set()).add(flag);
+      for (const flag of expansion.flags) (flags ??= new Set()).add(flag);
       step.after = scope.text;
-      producer = entry.ref;
+      producer = ref;
       current = scope.text;
       position = found.position + 1;
       switch (control) {
         case 'E':
-          return finish(current);
+          return tableOutcome(matched, current, flags, producer);
         case 'C':
           extraPass = false;
           break;
@@ -237,7 +309,7 @@ export class MappingCall implements ExpansionServices {
           if ((loop ??= new LoopCounter(input)).exceeded(current)) {
             // M6: the restart is not made; the step acts as `$E`.
             step.outcome = 'loop-limit';
-            return finish(current);
+            return tableOutcome(matched, current, flags, producer);
           }
           position = 0;
           break;

@@ -57,6 +57,11 @@ export interface CompileOptions {
   backmatchBudget?: number;
   /** Template expansions allowed per top-level call, nested calls included (M7). Default 10,000. */
   stepLimit?: number;
+  /**
+   * Map by trying every entry in order (M2 to the letter) instead of through each table's index.
+   * Results are identical either way; this is the reference for tests and benchmarks. Default false.
+   */
+  linearScan?: boolean;
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -77,6 +82,7 @@ const compileOptionsSchema = z
     random: functionSchema<() => number>('random').optional(),
     backmatchBudget: z.number().int().positive().optional(),
     stepLimit: z.number().int().positive().optional(),
+    linearScan: z.boolean().optional(),
   })
   .strict();
 

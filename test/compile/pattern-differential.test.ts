@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { compilePattern } from '../../src/compile/index.js';
 import { BacktrackingMatcher } from '../../src/compile/pattern-backtrack.js';
+import { foldAscii } from '../../src/compile/pattern-fold.js';
 import { AddressMatcher, LiteralStarMatcher } from '../../src/compile/pattern-specialised.js';
 import type { PatternItem } from '../../src/syntax/ast.js';
 import { back, glob, ip, lit, one, pattern, set, star, type Unnumbered } from './items.js';
@@ -66,6 +67,8 @@ function agree(items: PatternItem[], input: string): void {
   const expected = referenceMatch(items, input);
   const compiled = compilePattern(items);
   expect(compiled.match(input)).toEqual(expected);
+  // The index hands matchers the input already folded (P1); that must not change the answer.
+  expect(compiled.match(input, foldAscii(input))).toEqual(expected);
   expect(new BacktrackingMatcher(items, compiled.captureCount, 1_000_000).match(input)).toEqual(expected);
 }
 
@@ -111,6 +114,27 @@ describe('differential: compiled matchers against the P10 reference', () => {
         agree(items, input);
       }),
       { numRuns: 4000 },
+    );
+  });
+
+  it('literals, IP constructs and stars (SegmentStarMatcher), greedy, lazy, saved and unsaved', () => {
+    const part = fc.oneof(
+      fc.constantFrom('|', '@', 'a', 'TCP|', '|25|', 'é').map((text) => ({ kind: 'lit' as const, text })),
+      fc.record({ kind: fc.constant('ip' as const), subnet: fc.constantFrom(...SUBNETS), save: fc.boolean() }),
+      fc.record({ kind: fc.constant('star' as const), lazy: flag, save: fc.boolean() }),
+    );
+    // Inputs that look like PORT_ACCESS probes, so that address runs fall where the constructs stand.
+    const text = fc
+      .array(fc.constantFrom('|', '@', 'a', 'TCP', '25', '10.1.2.3', '10.9.8.7', '::ffff:10.1.2.3', '2001:db8::5', '1.2.3', 'é', '7'), { maxLength: 9 })
+      .map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 7 }), text, (parts, input) => {
+        const items = pattern(
+          ...parts.map((p): Unnumbered => (p.kind === 'lit' ? lit(p.text) : p.kind === 'ip' ? ip(p.subnet, { save: p.save }) : star({ lazy: p.lazy, save: p.save }))),
+        );
+        agree(items, input);
+      }),
+      { numRuns: 5000 },
     );
   });
 

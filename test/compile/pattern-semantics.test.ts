@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePattern, MatchBudgetExceededError } from '../../src/compile/index.js';
 import { BacktrackingMatcher } from '../../src/compile/pattern-backtrack.js';
-import { AddressMatcher, LiteralStarMatcher } from '../../src/compile/pattern-specialised.js';
+import { AddressMatcher, LiteralStarMatcher, SegmentStarMatcher } from '../../src/compile/pattern-specialised.js';
 import type { PatternItem } from '../../src/syntax/ast.js';
 import { back, glob, ip, lit, one, pattern, set, star } from './items.js';
 import { referenceMatch } from './reference-matcher.js';
@@ -83,6 +83,25 @@ describe('P8: back-matches', () => {
   it('backtrack into the referenced item until the repeat fits', () => {
     expect(run(pattern(star(), lit('.'), star(), lit('='), back(1)), 'a.b.c=c')).toEqual(['a.b', 'c']);
     expect(run(pattern(star(), lit('.'), star(), lit('='), back(1)), 'a.b.c=b.c')).toEqual(['a', 'b.c']);
+  });
+});
+
+describe('P9/P10: IP constructs between stars (SegmentStarMatcher)', () => {
+  // `run` checks each answer against the plain backtracking reference as well.
+  it.each([
+    ['an IP tail followed by more text', pattern(star(), ip('10.0.0.0/8')), '10.1.2.3|', null],
+    ['an IP tail after a separator', pattern(star(), ip('10.0.0.0/8')), 'a|10.1.2.3', ['a|', '10.1.2.3']],
+    ['greedy star: the last address that fits', pattern(star(), lit('|'), ip('10.0.0.0/8')), 'a|10.1.2.3|10.2.2.2', ['a|10.1.2.3', '10.2.2.2']],
+    ['lazy star: the tail must still end the input', pattern(star({ lazy: true }), lit('|'), ip('10.0.0.0/8')), 'a|10.1.2.3|10.2.2.2', ['a|10.1.2.3', '10.2.2.2']],
+    ['a run that starts inside an address (P9.2)', pattern(star(), ip('10.0.0.0/8')), 'x10.1.2.3', ['x', '10.1.2.3']],
+    ['E36 port access', pattern(lit('TCP|'), star(), lit('|25|'), ip('192.168.1.0/24'), lit('|'), star()), 'tcp|10.0.0.1|25|192.168.1.77|40000', ['10.0.0.1', '192.168.1.77', '40000']],
+    ['E36, client outside the subnet', pattern(lit('TCP|'), star(), lit('|25|'), ip('192.168.1.0/24'), lit('|'), star()), 'TCP|10.0.0.1|25|192.168.2.77|40000', null],
+    ['greedy middle star passes an earlier fit', pattern(star(), lit('|'), ip('10.0.0.0/8'), lit('|'), star()), '10.1.1.1|10.2.2.2|x', ['10.1.1.1', '10.2.2.2', 'x']],
+    ['lazy middle star takes the first fit', pattern(star({ lazy: true }), lit('|'), ip('10.0.0.0/8'), lit('|'), star()), 'a|10.1.1.1|10.2.2.2|x', ['a', '10.1.1.1', '10.2.2.2|x']],
+    ['an IPv4-mapped address in an IPv4 subnet (P9.3)', pattern(lit('a@'), ip('10.0.0.0/8'), star()), 'A@::ffff:10.0.0.1|', ['::ffff:10.0.0.1', '|']],
+  ])('%s', (_name, items, input, expected) => {
+    expect(compilePattern(items)).toBeInstanceOf(SegmentStarMatcher);
+    expect(run(items, input)).toEqual(expected);
   });
 });
 
@@ -184,6 +203,8 @@ describe('compilePattern picks a matcher by shape, and rejects items no parser m
     ['star and literal suffix', pattern(star({ save: false }), lit('@example.com')), LiteralStarMatcher],
     ['literals between single stars', pattern(star(), lit('|'), star({ lazy: true }), lit('@sesta.com|'), star()), LiteralStarMatcher],
     ['one IP construct', pattern(ip('10.0.0.0/8')), AddressMatcher],
+    ['literals, stars and an IP construct (E36)', pattern(lit('TCP|'), star(), lit('|25|'), ip('192.168.1.0/24'), lit('|'), star()), SegmentStarMatcher],
+    ['an IP construct and two stars in a row', pattern(ip('10.0.0.0/8'), star(), star()), BacktrackingMatcher],
     ['two stars in a row', pattern(star(), star()), BacktrackingMatcher],
     ['a % item', pattern(lit('a'), one()), BacktrackingMatcher],
     ['a glob star', pattern(glob('D', 'many')), BacktrackingMatcher],
