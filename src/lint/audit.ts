@@ -29,13 +29,7 @@ export interface AuditStage {
 }
 
 /** One tuple of the battery: who connects where, and how far the transaction gets. */
-export interface AuditCheck {
-  id: string;
-  description: string;
-  client: string;
-  port: number;
-  authenticated: boolean;
-  recipient: string;
+export interface AuditCheck extends CheckPlan {
   /** A25: INTERNAL_IP's verdict on the client. */
   internal: boolean;
   srcChannel?: string;
@@ -72,7 +66,7 @@ export interface AuditReport {
 }
 
 /** What one check sends. */
-interface CheckPlan {
+export interface CheckPlan {
   id: string;
   description: string;
   client: string;

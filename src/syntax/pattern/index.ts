@@ -20,7 +20,9 @@ import {
   SetEscape,
   Star,
   UndefinedEscape,
+  spanOf,
   unquote,
+  type Span,
 } from './tokens.js';
 
 export { patternParser, PatternParser } from './parser.js';
@@ -154,15 +156,6 @@ function isSet(element: RawPatternElement): element is RawSet {
   return 'open' in element;
 }
 
-/** Where a problem points, in code units of the pattern text. */
-interface Span {
-  offset: number;
-  length: number;
-}
-
-function spanOf(token: IToken): Span {
-  return { offset: token.startOffset, length: token.image.length };
-}
 
 function tokenEnd(token: IToken): number {
   return token.startOffset + token.image.length;

@@ -1,4 +1,4 @@
-import { createToken, Lexer } from 'chevrotain';
+import { createToken, Lexer, type IToken } from 'chevrotain';
 
 // Tokens of the pattern language (format.md P2–P9). Every input string tokenizes completely:
 // the catch-all `$` tokens at the end of each mode make the lexer total, so problems are found by
@@ -27,6 +27,17 @@ export function literalRun(excluded: string[], quoted: string): RegExp {
   }
   const quotedClass = [...quoted].map((character) => hex(character.charCodeAt(0))).join('');
   return new RegExp(`(?:[${ranges}${hex(from)}-\\uffff]|\\$[${quotedClass}])+`);
+}
+
+/** Where a problem points, in code units of the pattern or template text. */
+export interface Span {
+  offset: number;
+  length: number;
+}
+
+/** The span a token covers, for problems that point at the whole token. */
+export function spanOf(token: IToken): Span {
+  return { offset: token.startOffset, length: token.image.length };
 }
 
 /** What a literal run stands for: its quoted characters without their `$`. */

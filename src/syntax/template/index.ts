@@ -1,7 +1,7 @@
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import type { TemplateNode } from '../ast.js';
 import type { Problem, Severity, SyntaxCode } from '../diagnostics.js';
-import { unquote } from '../pattern/tokens.js';
+import { spanOf, unquote, type Span } from '../pattern/tokens.js';
 import { templateParser, type RawLookup, type RawTemplateElement } from './parser.js';
 import {
   Capture,
@@ -94,15 +94,6 @@ function isLookup(element: RawTemplateElement): element is RawLookup {
   return 'opener' in element;
 }
 
-/** Where a problem points, in code units of the template text. */
-interface Span {
-  offset: number;
-  length: number;
-}
-
-function spanOf(token: IToken): Span {
-  return { offset: token.startOffset, length: token.image.length };
-}
 
 /** Turns the parser's elements into nodes and reports what T2–T13 forbid or warn about. */
 class TemplateBuilder {
