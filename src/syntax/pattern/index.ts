@@ -156,7 +156,6 @@ function isSet(element: RawPatternElement): element is RawSet {
   return 'open' in element;
 }
 
-
 function tokenEnd(token: IToken): number {
   return token.startOffset + token.image.length;
 }

@@ -94,7 +94,6 @@ function isLookup(element: RawTemplateElement): element is RawLookup {
   return 'opener' in element;
 }
 
-
 /** Turns the parser's elements into nodes and reports what T2–T13 forbid or warn about. */
 class TemplateBuilder {
   readonly problems: Problem[] = [];
