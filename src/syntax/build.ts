@@ -351,26 +351,8 @@ function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, l
       }),
     );
   }
-  const patternLength = lengthIfOver(pattern, LONG_PATTERN);
-  if (patternLength !== null) {
-    diagnostics.push(
-      diagnosticAt(patternOrigin, 0, pattern.length, {
-        severity: 'warning',
-        code: 'long-pattern',
-        message: `pattern is ${patternLength} characters long; Messaging Server 6.3 allows ${LONG_PATTERN}`,
-      }),
-    );
-  }
-  const templateLength = lengthIfOver(template, LONG_TEMPLATE);
-  if (templateLength !== null) {
-    diagnostics.push(
-      diagnosticAt(templateOrigin, 0, template.length, {
-        severity: 'warning',
-        code: 'long-template',
-        message: `template is ${templateLength} characters long; Messaging Server 6.3 allows ${LONG_TEMPLATE}`,
-      }),
-    );
-  }
+  tooLong(diagnostics, 'pattern', pattern, patternOrigin, LONG_PATTERN);
+  tooLong(diagnostics, 'template', template, templateOrigin, LONG_TEMPLATE);
 
   const parsedPattern = parsePattern(pattern);
   const captureCount = parsedPattern.captureCount;
@@ -462,11 +444,24 @@ function trimmedEnd(text: string): number {
   return end;
 }
 
-/** The text's length in characters (code points, F11) when it exceeds `limit`, else null. */
-function lengthIfOver(text: string, limit: number): number | null {
+/** F11: warns (`long-pattern` / `long-template`) when the text has more characters (code points) than `limit`. */
+function tooLong(
+  diagnostics: Diagnostic[],
+  column: 'pattern' | 'template',
+  text: string,
+  origin: TextOrigin,
+  limit: number,
+): void {
   // Code units never undercount code points, so most texts are settled without iterating them.
-  if (text.length <= limit) return null;
+  if (text.length <= limit) return;
   let length = 0;
   for (const _ of text) length++;
-  return length > limit ? length : null;
+  if (length <= limit) return;
+  diagnostics.push(
+    diagnosticAt(origin, 0, text.length, {
+      severity: 'warning',
+      code: column === 'pattern' ? 'long-pattern' : 'long-template',
+      message: `${column} is ${length} characters long; Messaging Server 6.3 allows ${limit}`,
+    }),
+  );
 }
