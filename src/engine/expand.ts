@@ -48,6 +48,8 @@ export interface ExpansionServices {
   url: UrlProvider | undefined;
   domain: DomainProvider | undefined;
   sequence: SequenceProvider;
+  /** Longest string the call may build (M12). */
+  outputLimit: number;
   /** Maps `input` through `table` (already upper-cased) as a nested call at `depth` (T9). */
   mapNested(table: string, input: string, depth: number): Evaluation<NestedOutcome>;
   /** The program of a routine result or database value (T10 item 2), or why it is not a valid template. */
@@ -101,10 +103,31 @@ function note(expansion: Expansion, line: string): void {
   expansion.substitutions?.push(line);
 }
 
+/**
+ * Appends to a scope's text, refusing with OutputLimitExceeded a text that would grow past the call's
+ * limit (M12): the test comes before the concatenation, so no oversized string is ever made.
+ */
+function append(scope: Scope, value: string, expansion: Expansion): void {
+  refuseOverLimit(scope, value, expansion);
+  scope.text += value;
+}
+
+function refuseOverLimit(scope: Scope, value: string, expansion: Expansion): void {
+  const limit = expansion.services.outputLimit;
+  if (scope.text.length + value.length > limit) {
+    throw new EvaluationFailure(
+      'OutputLimitExceeded',
+      `${expansion.table} entry ${expansion.entry.index} would build a string longer than ${limit} characters (M12)`,
+    );
+  }
+}
+
 /** Adds substituted text: case mode first, then `$=` quoting where the text is quotable (T4 items 1–2). */
-function insert(scope: Scope, value: string, quotable: boolean): void {
+function insert(scope: Scope, value: string, quotable: boolean, expansion: Expansion): void {
+  // Case changes keep the length and quoting only lengthens: an oversized value is refused before either copies it.
+  refuseOverLimit(scope, value, expansion);
   const cased = scope.caseMode === 'original' ? value : scope.caseMode === 'lower' ? asciiLower(value) : asciiUpper(value);
-  scope.text += quotable && scope.quoting ? ldapQuote(cased) : cased;
+  append(scope, quotable && scope.quoting ? ldapQuote(cased) : cased, expansion);
 }
 
 type PlainOp = Exclude<TemplateOp, { kind: 'lookup' }>;
@@ -113,13 +136,13 @@ type PlainOp = Exclude<TemplateOp, { kind: 'lookup' }>;
 function applyOp(op: PlainOp, scope: Scope, expansion: Expansion): boolean {
   switch (op.kind) {
     case 'text':
-      scope.text += scope.caseMode === 'original' ? op.text : scope.caseMode === 'lower' ? op.lower : op.upper;
+      append(scope, scope.caseMode === 'original' ? op.text : scope.caseMode === 'lower' ? op.lower : op.upper, expansion);
       return true;
     case 'capture': {
       // T3: an item the pattern does not have inserts the empty string.
       const value = expansion.captures[op.index] ?? '';
       note(expansion, `$${op.index} = ${JSON.stringify(value)}`);
-      insert(scope, value, true);
+      insert(scope, value, true, expansion);
       return true;
     }
     case 'case':
@@ -211,7 +234,7 @@ function* expandReturnedText(
   expansion.depth -= 1;
   if (!completed) return false;
   expansion.flags.push(...program.flags);
-  insert(scope, inner.text, quotable);
+  insert(scope, inner.text, quotable, expansion);
   return true;
 }
 
@@ -231,7 +254,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       if (!inner.flags.has('Y')) return fail(expansion, `${call}: result ${JSON.stringify(inner.output)} has no Y flag`);
       // T9: the inner output is inserted; the inner flags stay inside.
       note(expansion, `${call} = ${JSON.stringify(inner.output)}`);
-      insert(scope, inner.output, true);
+      insert(scope, inner.output, true, expansion);
       return true;
     }
     case 'routine': {
@@ -261,7 +284,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       const value = yield* settle(services.url(url, lookupContext(expansion)));
       if (typeof value !== 'string' || value === '') return fail(expansion, `$]${url}[: nothing found`);
       note(expansion, `$]${url}[ = ${JSON.stringify(value)}`);
-      insert(scope, value, true);
+      insert(scope, value, true, expansion);
       return true;
     }
     case 'domain': {
@@ -276,7 +299,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       const value = yield* settle(services.domain(domain, attribute, lookupContext(expansion)));
       if (typeof value !== 'string') return fail(expansion, `${call}: nothing found`);
       note(expansion, `${call} = ${JSON.stringify(value)}`);
-      insert(scope, value, true);
+      insert(scope, value, true, expansion);
       return true;
     }
     case 'sequence': {
@@ -284,7 +307,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       if (typeof value !== 'number') return fail(expansion, `$#${op.file}#: sequence file is missing`);
       const text = formatSequenceValue(value, op.radix, op.width, op.modulus);
       note(expansion, `$#${op.file}# = ${JSON.stringify(text)}`);
-      insert(scope, text, true);
+      insert(scope, text, true, expansion);
       return true;
     }
   }

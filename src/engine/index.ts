@@ -38,6 +38,9 @@ export interface MappingSet {
 
 const DEFAULT_STEP_LIMIT = 10_000;
 
+/** M12: the longest string a call may build unless the caller sets `outputLimit`. */
+const DEFAULT_OUTPUT_LIMIT = 65_536;
+
 /** Routine results and database values repeat; their programs are kept, up to this many texts. */
 const RETURNED_TEXT_CACHE_SIZE = 1024;
 
@@ -162,6 +165,7 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
     sequence: settings.providers?.sequence ?? fileSequence(),
     random: settings.random ?? Math.random,
     stepLimit: settings.stepLimit ?? DEFAULT_STEP_LIMIT,
+    outputLimit: settings.outputLimit ?? DEFAULT_OUTPUT_LIMIT,
     returnedTextProgram(text) {
       let program = returnedTexts.get(text);
       if (program === undefined) {

@@ -99,6 +99,7 @@ export interface Engine {
   readonly sequence: SequenceProvider;
   readonly random: () => number;
   readonly stepLimit: number;
+  readonly outputLimit: number;
   returnedTextProgram(text: string): TemplateProgram | string;
 }
 
@@ -178,6 +179,7 @@ export class MappingCall implements ExpansionServices {
   readonly domain: DomainProvider | undefined;
   readonly sequence: SequenceProvider;
   readonly random: () => number;
+  readonly outputLimit: number;
 
   constructor(
     private readonly engine: Engine,
@@ -190,6 +192,7 @@ export class MappingCall implements ExpansionServices {
     this.domain = engine.domain;
     this.sequence = engine.sequence;
     this.random = engine.random;
+    this.outputLimit = engine.outputLimit;
   }
 
   /** The program of a routine result or database value, compiled once per text by the engine. */

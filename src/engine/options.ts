@@ -48,7 +48,7 @@ export interface CompileOptions {
     url?: UrlProvider;
     /** No default: `$}…{` fails without one. */
     domain?: DomainProvider;
-    /** Default: counter files on disk holding a decimal integer. */
+    /** Default: none, every `$#…#` fails (M13); `fileSequence()` gives counter files on disk. */
     sequence?: SequenceProvider;
   };
   /** Source of `$?x?` draws, uniform in [0, 1) (T6, M11). Default: Math.random. */
@@ -57,6 +57,8 @@ export interface CompileOptions {
   backmatchBudget?: number;
   /** Template expansions allowed per top-level call, nested calls included (M7). Default 10,000. */
   stepLimit?: number;
+  /** Longest string one call may build, in UTF-16 units (M12). Default 65,536. */
+  outputLimit?: number;
   /**
    * Map by trying every entry in order (M2 to the letter) instead of through each table's index.
    * Results are identical either way; this is the reference for tests and benchmarks. Default false.
@@ -82,6 +84,7 @@ const compileOptionsSchema = z
     random: functionSchema<() => number>('random').optional(),
     backmatchBudget: z.number().int().positive().optional(),
     stepLimit: z.number().int().positive().optional(),
+    outputLimit: z.number().int().positive().optional(),
     linearScan: z.boolean().optional(),
   })
   .strict();

@@ -1,8 +1,9 @@
-/** Codes of the evaluation errors that end a whole top-level call (format.md M1, M7, M10). */
+/** Codes of the evaluation errors that end a whole top-level call (format.md M1, M7, M10, M12). */
 export type EvaluationErrorCode =
   | 'UnknownTable'
   | 'StepLimitExceeded'
   | 'MatchBudgetExceeded'
+  | 'OutputLimitExceeded'
   | 'AsyncProviderInSyncCall';
 
 /** An evaluation error carried in a result; the call's output is then its input and flags are empty. */
