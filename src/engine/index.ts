@@ -5,8 +5,8 @@ import { parseTemplate } from '../syntax/template/index.js';
 import { runAsync, runSync } from './drive.js';
 import { EvaluationFailure, type Evaluation } from './expand.js';
 import { CompiledEntry, CompiledTable, MappingCall, type Engine, type TableOutcome } from './mapping.js';
-import { validateCompileOptions, type CompileOptions } from './options.js';
-import { createGeneralDatabase, fileSequence } from './providers.js';
+import { validateCompileOptions, type CompileOptions, type SequenceProvider } from './options.js';
+import { createGeneralDatabase } from './providers.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
 
 export type * from './options.js';
@@ -40,6 +40,12 @@ const DEFAULT_STEP_LIMIT = 10_000;
 
 /** M12: the longest string a call may build unless the caller sets `outputLimit`. */
 const DEFAULT_OUTPUT_LIMIT = 65_536;
+
+/**
+ * The default `$#…#` provider: every lookup fails (T12). Counter files are the MTA's live state, so
+ * writing them is opt-in through `fileSequence` (M13).
+ */
+const noSequence: SequenceProvider = () => null;
 
 /** Routine results and database values repeat; their programs are kept, up to this many texts. */
 const RETURNED_TEXT_CACHE_SIZE = 1024;
@@ -162,7 +168,7 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
     database: settings.providers?.database ?? createGeneralDatabase([]),
     url: settings.providers?.url,
     domain: settings.providers?.domain,
-    sequence: settings.providers?.sequence ?? fileSequence(),
+    sequence: settings.providers?.sequence ?? noSequence,
     random: settings.random ?? Math.random,
     stepLimit: settings.stepLimit ?? DEFAULT_STEP_LIMIT,
     outputLimit: settings.outputLimit ?? DEFAULT_OUTPUT_LIMIT,

@@ -45,7 +45,8 @@ export async function loadGeneralDatabase(path: string): Promise<GeneralDatabase
 }
 
 /**
- * The default `$#…#` provider (T11): `file` holds a decimal integer (an empty file counts as 0); the
+ * A `$#…#` provider over counter files (T11), for a caller that wants the MTA's side effect (M13: never
+ * the default): `file` holds a decimal integer (an empty file counts as 0); the
  * provider writes back the incremented value and returns it. A missing or non-numeric file fails.
  * Relative names resolve against `baseDirectory`. Not safe against concurrent writers, like any plain file.
  */

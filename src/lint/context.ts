@@ -32,7 +32,10 @@ export class LintContext {
     return this.byName.get(ref.table)?.entries[ref.index - 1];
   }
 
-  /** The tables compiled for evaluation, without providers: lookups fail as they do for an unconfigured site. */
+  /**
+   * The tables compiled for evaluation, without providers: lookups fail as they do for an unconfigured
+   * site, and nothing the linter or the audit evaluates writes a file or opens a connection (M13).
+   */
   get mappings(): MappingSet {
     this.compiled ??= compile(this.parsed);
     return this.compiled;

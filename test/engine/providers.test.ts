@@ -178,7 +178,7 @@ describe('T11 — sequence numbers', () => {
     expect(formatSequenceValue(value, radix, width, modulus)).toBe(text);
   });
 
-  it('the default provider increments a counter file, even when the entry fails later', () => {
+  it('fileSequence increments a counter file, even when the entry fails later', () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'imsmap-seq-'));
     const counter = path.join(directory, 'counter');
     const empty = path.join(directory, 'empty');
@@ -194,7 +194,7 @@ describe('T11 — sequence numbers', () => {
       `  g  $#${garbage}#`,
       `  m  $#${path.join(directory, 'missing')}#`,
       `  f  $#${counter}#$:Z`,
-    ]);
+    ], { providers: { sequence: fileSequence() } });
     expect(set.mapSync('SQ', 'c').output).toBe('002A');
     expect(readFileSync(counter, 'utf8').trim()).toBe('42');
     expect(set.mapSync('SQ', 'e').output).toBe('1');
