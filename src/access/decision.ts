@@ -81,9 +81,10 @@ export function evaluateTable(
   replyAddress: string,
 ): EvaluatedTable {
   const outcome = tableOutcome(mapping);
-  // Only a matched result has arguments; an unmatched output is just the probe again (M1).
-  const matched = outcome === 'neutral' || outcome === 'permit' || outcome === 'reject';
-  const reading = matched ? readAccessResult(table, mapping!.output, mapping!.flags) : { args: {}, text: '', warnings: [] };
+  // Only a result some entry produced has arguments and text: an unmatched output is just the probe
+  // again (M1), and so is the output of a table whose every matching entry failed after `$C` (A33 item 4).
+  const produced = (outcome === 'neutral' || outcome === 'permit' || outcome === 'reject') && mapping!.entry !== undefined;
+  const reading = produced ? readAccessResult(table, mapping!.output, mapping!.flags) : { args: {}, text: '', warnings: [] };
   const result: TableResult = { table, probe, inputFlags, outcome, args: reading.args, text: reading.text, warnings: reading.warnings };
   if (mapping !== undefined) result.mapping = mapping;
   return { result, reading, replyAddress };
@@ -172,10 +173,9 @@ function collectArguments(decision: Decision, result: TableResult, reading: Acce
   if (reading.delay !== undefined) decision.delay ??= reading.delay;
 }
 
-/** A26: the text of the first matched accepting result that has one ("" when they are all empty). */
+/** A26, A33 item 4: the text of the first accepting result, in A22 order, whose text is not empty. */
 function acceptingInfo(evaluated: readonly EvaluatedTable[]): string | undefined {
-  const accepting = evaluated.filter(({ result }) => result.outcome === 'permit' || result.outcome === 'neutral');
-  return accepting.find(({ result }) => result.text !== '')?.result.text ?? (accepting.length > 0 ? '' : undefined);
+  return evaluated.find(({ result }) => (result.outcome === 'permit' || result.outcome === 'neutral') && result.text !== '')?.result.text;
 }
 
 /** A18, A19, A20, A29: reply, `$X` and `$D` of a rejecting decision come from the first rejection. */

@@ -1,5 +1,6 @@
-import ipaddr from 'ipaddr.js';
-import { isStrictIpAddress, type ConnectionTuple, type NotifyKeyword, type ResolvedAccessOptions, type SubmitType } from './schemas.js';
+import type ipaddr from 'ipaddr.js';
+import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+import type { ConnectionTuple, NotifyKeyword, ResolvedAccessOptions, SubmitType } from './schemas.js';
 
 /** The four recipient tables, probed at RCPT TO (A1). */
 export type RecipientTable = 'ORIG_SEND_ACCESS' | 'SEND_ACCESS' | 'ORIG_MAIL_ACCESS' | 'MAIL_ACCESS';
@@ -46,11 +47,16 @@ export interface RecipientProbeFields extends ConnectionFields {
   conversionTags?: readonly string[];
 }
 
-/** Renders an IP address as probes show it (A9): IPv6 per RFC 5952, IPv4-mapped as IPv4. */
+/**
+ * Renders an IP address as probes show it (A9): IPv6 per RFC 5952, IPv4-mapped (`::ffff:0:0/96`) as
+ * IPv4, and every other IPv6 address that embeds an IPv4 one (`::a.b.c.d`, NAT64, 6to4) in hex, so
+ * that no IPv4 pattern can take it for the IPv4 host.
+ */
 export function renderIpAddress(address: string): string {
+  // ipaddr.parse reads `::a.b.c.d` as IPv4-mapped; the strict parser of P9 does not.
+  const parsed = parseStrictIpAddress(address);
   // Probe builders are public and pure: an address the schemas would refuse is shown as given.
-  if (!isStrictIpAddress(address)) return address;
-  const parsed = ipaddr.parse(address);
+  if (parsed === null) return address;
   if (parsed.kind() === 'ipv4') return parsed.toString();
   const v6 = parsed as ipaddr.IPv6;
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();

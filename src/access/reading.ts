@@ -104,6 +104,19 @@ export function tableOutcome(mapping: MappingResult | undefined): TableOutcome {
   return mapping.flags.includes('Y') ? 'permit' : 'neutral';
 }
 
+const CONTROL_NAMES: Record<string, string> = { '\r': '\\r', '\n': '\\n' };
+
+/**
+ * A reply line as it may go on the wire (A31): never CR or LF, and every other control character but
+ * TAB escaped (`\r`, `\n`, `\x1b`), whether it came from a tuple field, a lookup or the file.
+ */
+function replyLine(text: string): string {
+  return text.replace(
+    /[\0-\x08\n-\x1f\x7f]/g,
+    (control) => CONTROL_NAMES[control] ?? `\\x${control.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 const LEADING_CODE = /^([45]\d\d)(?: |$)/;
 const LEADING_ENHANCED = /^([45]\.\d{1,3}\.\d{1,3})(?: |$)/;
 
@@ -133,7 +146,7 @@ export function addressReply(
   if (rest === '') {
     rest = options.accessErrors === 1 ? 'you are not allowed to use this address' : 'unknown host or domain';
   }
-  return { code, enhanced, lines: [address === '' ? rest : `${rest}: ${address}`] };
+  return { code, enhanced, lines: [replyLine(address === '' ? rest : `${rest}: ${address}`)] };
 }
 
 /** A19: what the MTA sends before closing (`raw`) and the normalised reply of a PORT_ACCESS rejection. */
@@ -141,8 +154,8 @@ export function portAccessReply(
   text: string,
   options: Pick<ResolvedAccessOptions, 'portAccessTildeLines' | 'portAccessDefaultText'>,
 ): { raw: string; reply: SmtpReply } {
-  if (text === '') return { raw: '', reply: { code: 554, lines: [options.portAccessDefaultText] } };
-  const lines = options.portAccessTildeLines ? text.split('~') : [text];
+  if (text === '') return { raw: '', reply: { code: 554, lines: [replyLine(options.portAccessDefaultText)] } };
+  const lines = (options.portAccessTildeLines ? text.split('~') : [text]).map(replyLine);
   const raw = lines.map((line) => `${line}\r\n`).join('');
   const leading = /^([45]\d\d)(?:[ -]|$)/.exec(lines[0]!);
   if (!leading) return { raw, reply: { code: 554, lines } };

@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { parseStrictIpAddress } from '../syntax/pattern/index.js';
 
 // A27: every tuple and option set is validated here, at the boundary, so the stages below never meet
 // malformed input. Objects are strict: a misspelt field (`clientIP`) is an error, not a silent default.
@@ -8,11 +8,13 @@ const PORT_MESSAGE = 'must be an integer from 0 to 65535';
 const IP_MESSAGE = 'must be an IPv4 dotted quad without leading zeros or an IPv6 address without zone index';
 const ADDRESS_BRACKETS_MESSAGE = 'must be given without angle brackets';
 
-/** Whether a text is an IP address in the strict forms of P9: IPv4 four decimal parts, IPv6 RFC 4291. */
+/**
+ * Whether a text is an IP address in the strict forms of P9, by the same parser the patterns use: IPv4
+ * four decimal parts without leading zeros (A33 item 6), IPv6 RFC 4291 without a zone, where `::a.b.c.d`
+ * is IPv6 (A9).
+ */
 export function isStrictIpAddress(text: string): boolean {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return true;
-  // ipaddr.js accepts a `%zone` suffix; a zone only names a local interface and has no place in a probe.
-  return !text.includes('%') && ipaddr.IPv6.isValid(text);
+  return parseStrictIpAddress(text) !== null;
 }
 
 /** Rejects a missing value with "is required" and lets the field's own message speak otherwise. */
@@ -28,23 +30,35 @@ const port = z
   .min(0, { error: PORT_MESSAGE })
   .max(65535, { error: PORT_MESSAGE });
 
-// A12: channel names are validated so that they can never contain the probe separator.
-const channelName = z
-  .string()
-  .regex(/^[^\s|]+$/, { error: 'must be a channel name: not empty, without white space or "|"' });
-
-const envelopeAddress = z.string().refine((text) => !(text.startsWith('<') && text.endsWith('>')), {
-  error: ADDRESS_BRACKETS_MESSAGE,
+// A31: no SMTP command line can carry CR, LF or NUL; a field holding one comes from a broken caller,
+// and echoed into a reply it would forge reply lines. Every text field of a tuple is built on this.
+const smtpText = z.string().refine((text) => !/[\r\n\0]/.test(text), {
+  error: 'must not contain CR, LF or NUL (no SMTP command can carry them)',
 });
 
-const recipientAddress = envelopeAddress.refine((text) => text !== '', { error: 'must not be empty' });
+// A12: channel names are validated so that they can never contain the probe separator.
+const channelName = smtpText.regex(/^[^\s|]+$/, { error: 'must be a channel name: not empty, without white space or "|"' });
+
+const isBracketed = (text: string): boolean => text.startsWith('<') && text.endsWith('>');
+
+const recipientAddress = smtpText
+  .refine((text) => !isBracketed(text), { error: ADDRESS_BRACKETS_MESSAGE })
+  .refine((text) => text !== '', { error: 'must not be empty' });
+
+// A33 item 6: the null reverse-path is the empty field, and `<>` says so rather than "no brackets".
+const reversePath = smtpText
+  .refine((text) => text !== '<>', { error: 'must be "" for the null reverse-path, not "<>"' })
+  .refine((text) => text === '<>' || !isBracketed(text), { error: ADDRESS_BRACKETS_MESSAGE });
 
 // RFC 3461 §4.2: ORCPT=addr-type ";" xtext, where xtext writes "+" and "=" and controls as "+HH".
 const ORCPT_PATTERN = /^[A-Za-z0-9-]+;(?:[^+]|\+[0-9A-Fa-f]{2})*$/;
 
-const orcpt = z.string().regex(ORCPT_PATTERN, {
-  error: 'must be "type;address" with the address in xtext (RFC 3461), e.g. "rfc822;u@example.org"',
-});
+const orcpt = smtpText
+  .regex(ORCPT_PATTERN, {
+    error: 'must be "type;address" with the address in xtext (RFC 3461), e.g. "rfc822;u@example.org"',
+  })
+  // A31: the probe holds the decoded address, so an encoded CR, LF or NUL is refused too.
+  .refine((text) => !/\+(?:0D|0A|00)/i.test(text), { error: 'must not encode CR, LF or NUL (+0D, +0A, +00)' });
 
 const connectionShape = {
   serverIp: ipAddress,
@@ -54,21 +68,21 @@ const connectionShape = {
 };
 
 const sessionShape = {
-  helo: z.string().optional(),
+  helo: smtpText.optional(),
   esmtp: z.boolean().optional(),
   lmtp: z.boolean().optional(),
   tls: z.boolean().optional(),
   authenticated: z.boolean().optional(),
-  authSender: z.string().optional(),
+  authSender: smtpText.optional(),
   dispatcher: z.boolean().optional(),
   /** A9: replaces the whole app-info field (`SMTP/<helo>` otherwise). */
-  appInfo: z.string().optional(),
+  appInfo: smtpText.optional(),
   /** A25 verdict already known to the caller (the session helper passes the connect stage's). */
   internal: z.boolean().optional(),
 };
 
 const envelopeShape = {
-  from: envelopeAddress,
+  from: reversePath,
   submitType: z.enum(['MAIL', 'SEND', 'SAML', 'SOML']).optional(),
   srcChannel: channelName.optional(),
 };
@@ -90,9 +104,8 @@ const recipientShape = {
   rcptIndex: z.number().int().min(1).optional(),
   acceptedSoFar: z.number().int().min(0).optional(),
   expansionCount: z.number().int().min(1).optional(),
-  conversionTags: z
-    .array(z.string().regex(/^[^,|\s]+$/, { error: 'must be a tag without ",", "|" or white space' }))
-    .optional(),
+  // A33 item 8: tags are free text (A12 replaces a `|`); `,` separates them in the probe.
+  conversionTags: z.array(smtpText.regex(/^[^,\s]+$/, { error: 'must be a tag without "," or white space' })).optional(),
 };
 
 /** A27 ConnectionTuple: the TCP endpoints the Dispatcher sees. */

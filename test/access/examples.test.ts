@@ -439,11 +439,11 @@ describe('E82 PORT_ACCESS rejection with a log text (A4, A16, A19, A21)', () => 
     expect(decision.log).toEqual([{ table: 'PORT_ACCESS', when: 'match', text: 'blocked 203.0.113.9' }]);
   });
 
-  test('another client is accepted by entry 2 with an empty info text', () => {
+  test('another client is accepted by entry 2 without an info text (A33 item 4)', () => {
     const decision = decided(policy.connect({ ...SERVER, clientIp: '198.51.100.7', clientPort: 40000 }));
     expect(decision.action).toBe('accept');
     expect(decision.closeConnection).toBe(false);
-    expect(decision.info).toBe('');
+    expect(decision.info).toBeUndefined();
     expect(decision.results[0]!.mapping!.entry).toMatchObject({ index: 2, line: 4 });
   });
 });
