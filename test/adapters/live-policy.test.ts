@@ -1,4 +1,4 @@
-import { copyFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TupleError, type Decision } from '../../src/access/index.js';
@@ -108,11 +108,18 @@ describe('LivePolicy: the file watcher', () => {
       // Deployment tools write a new file and rename it over the old one.
       reloaded = nextReload();
       const staged = `${file}.new`;
-      copyFileSync(REPLIES, staged);
+      writeFileSync(staged, `${readFileSync(TWO_TIER, 'utf8')}\nFROM_ACCESS\n  *  $Y\n`);
       renameSync(staged, file);
       await reloaded;
       expect(reloads.at(-1)).toMatchObject({ replaced: true, generation: 2 });
       expect(live.policy.mappings.has('FROM_ACCESS')).toBe(true);
+
+      // A file that lost INTERNAL_IP is refused, with the reason (A32 item 3).
+      reloaded = nextReload();
+      copyFileSync(REPLIES, staged);
+      renameSync(staged, file);
+      await reloaded;
+      expect(reloads.at(-1)).toMatchObject({ replaced: false, generation: 2, refused: { reason: 'lost-table' } });
     } finally {
       watch.close();
       live.close();
