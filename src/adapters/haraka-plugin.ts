@@ -74,7 +74,11 @@ export class HarakaImsmap {
       this.watch = policy.watch({
         onReload: (result) => {
           if (result.replaced) context.logger.info(`imsmap: reloaded ${policy.file} (generation ${result.generation})`);
-          else context.logger.warn(`imsmap: ${policy.file} has errors; keeping generation ${result.generation}: ${summarise(result.diagnostics)}`);
+          else {
+            // A32 item 5: the log line carries the reason and the diagnostics.
+            const reason = result.refused ? `${result.refused.reason}: ${result.refused.message}` : 'refused';
+            context.logger.warn(`imsmap: keeping generation ${result.generation}, reload refused (${reason}): ${summarise(result.diagnostics)}`);
+          }
         },
       });
     }
