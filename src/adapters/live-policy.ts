@@ -266,7 +266,11 @@ function fileState(file: string): FileState {
 
 /** The states of files in one string: equal strings, unmoved files (A32 item 2). */
 function fingerprint(files: readonly string[]): string {
-  return JSON.stringify(files.map((file) => [file, fileState(file)]));
+  return fingerprintOf(files, files.map(fileState));
+}
+
+function fingerprintOf(files: readonly string[], states: readonly FileState[]): string {
+  return JSON.stringify(files.map((file, index) => [file, states[index]]));
 }
 
 /** What a reload compares the new text with: the generation in use, and the watcher's fingerprint if any. */
@@ -319,10 +323,9 @@ function buildChecked(
 
   if (parsed.diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file')) return refuse('unreadable', 'cannot be read');
   // A32 item 2: the text parsed must be the text that held still, in the file and in every include it had.
-  const after = fingerprint(watched);
-  if (after !== before) return refuse('unstable', 'changed while it was read');
-  const mainState = fileState(file);
-  if (typeof mainState === 'string') return refuse('unstable', 'changed while it was read');
+  const after = watched.map(fileState);
+  const mainState = after[0]!;
+  if (fingerprintOf(watched, after) !== before || typeof mainState === 'string') return refuse('unstable', 'changed while it was read');
 
   const problems: ReloadRefusal[] = [];
   const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
