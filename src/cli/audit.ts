@@ -3,6 +3,7 @@ import { isStrictIpAddress, TupleError } from '../access/schemas.js';
 import { auditMappings, type AuditCheck, type AuditReport } from '../lint/audit.js';
 import { ConfigError, configResolver } from '../lint/config.js';
 import { hasErrors } from '../syntax/diagnostics.js';
+import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { loadCommandFile } from './load.js';
 
@@ -72,5 +73,5 @@ function auditText(file: string, report: AuditReport, gateway: string | undefine
     for (const stage of check.stages) lines.push(`  ${' '.repeat(width)}    ${stage.stage}: ${stage.summary}`);
     if (check.unknowns.length > 0) lines.push(`  ${' '.repeat(width)}    depends on ${check.unknowns.join(', ')} (assumed to fail)`);
   }
-  return lines.join('\n') + '\n';
+  return lines.map(escapeControls).join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ import { formatDifferences, runCase } from '../cases/run.js';
 import { CaseFileError, loadCaseFile, type CaseFile } from '../cases/schema.js';
 import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
+import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
 import { BufferedWriter } from './lines.js';
 import { loadCommandFile } from './load.js';
@@ -51,7 +52,7 @@ export const checkCommand: Command = {
     if (parsed === null || hasErrors(parsed.diagnostics)) return EXIT_USAGE;
     const loaded = loadCaseFiles(caseFiles, io);
     if (loaded.some((entry) => entry instanceof CaseFileError)) {
-      for (const error of loaded as CaseFileError[]) io.stderr.write(error.message + '\n');
+      for (const error of loaded as CaseFileError[]) io.stderr.write(escapeControls(error.message) + '\n');
       return EXIT_USAGE;
     }
 
@@ -71,12 +72,11 @@ export const checkCommand: Command = {
         const label = `${caseFile} #${index + 1} ${result.name}`;
         if (result.pass) {
           passed += 1;
-          await writer.line(`PASS ${label}`);
+          await writer.textLines([`PASS ${label}`]);
           continue;
         }
         failed += 1;
-        await writer.line(`FAIL ${label}`);
-        for (const line of [...formatDifferences(result.differences), ...result.details]) await writer.line(`    ${line}`);
+        await writer.textLines([`FAIL ${label}`, ...[...formatDifferences(result.differences), ...result.details].map((line) => `    ${line}`)]);
       }
     }
 

@@ -10,6 +10,8 @@ export interface CommandIO {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** An internal error (a bug): one line on standard error, the trace only with `--debug` (F17). */
+export const EXIT_INTERNAL = 70;
 
 /** A usage mistake: the CLI prints its message and the command's usage, and exits 2. */
 export class UsageError extends Error {

@@ -5,6 +5,7 @@ import { TupleError, type AccessOptions } from '../access/schemas.js';
 import type { Decision, TableResult } from '../access/decision.js';
 import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
+import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs } from './lines.js';
 import { loadCommandFile } from './load.js';
@@ -92,6 +93,11 @@ function parseTupleLine(line: string): unknown {
   }
 }
 
+/** A blank batch line is answered with an error rather than skipped, so output lines match input lines. */
+function emptyLineError(): TupleError {
+  return new TupleError([{ field: '', path: [], message: 'empty line: expected a tuple as JSON' }]);
+}
+
 /** `imsmap decide`: the A28 decision for each connection, MAIL FROM or RCPT TO tuple. */
 export const decideCommand: Command = {
   name: 'decide',
@@ -112,27 +118,33 @@ export const decideCommand: Command = {
     if (parsed === null) return EXIT_USAGE;
     const policy = AccessPolicy.create(compile(parsed), parseOptions(values.options as string | undefined, debug));
     if (policy instanceof TupleError) {
-      io.stderr.write(`imsmap decide: --options: ${policy.message}\n`);
+      io.stderr.write(`imsmap decide: --options: ${escapeControls(policy.message)}\n`);
       return EXIT_USAGE;
     }
 
+    // Item 10 of issue 11: one output line per input line, in order; errors name the input line.
     const writer = new BufferedWriter(io.stdout);
     let failed = false;
+    let invalid = false;
+    let lineNumber = 0;
     for await (const line of commandInputs(tuples, io, writer, 'Tuple: ')) {
-      if (line.trim() === '') continue;
-      const tuple = parseTupleLine(line);
+      lineNumber += 1;
+      const tuple = line.trim() === '' ? emptyLineError() : parseTupleLine(line);
       const decision = tuple instanceof TupleError ? tuple : await policy.decideAsync(tuple);
       if (decision instanceof TupleError) {
-        failed = true;
-        await writer.line(json ? JSON.stringify({ error: decision }) : `error: ${decision.message}`);
+        invalid = true;
+        await writer.line(
+          json ? JSON.stringify({ line: lineNumber, error: decision }) : escapeControls(`line ${lineNumber}: error: ${decision.message}`),
+        );
         continue;
       }
       // A29: an evaluation error is reported through the exit status as well as in the decision.
       failed ||= decision.results.some((result) => result.outcome === 'error');
-      await writer.line(json ? JSON.stringify(decision) : formatDecision(tuple as Record<string, unknown>, decision, debug).join('\n'));
+      if (json) await writer.line(JSON.stringify(decision));
+      else await writer.textLines(formatDecision(tuple as Record<string, unknown>, decision, debug));
     }
     await writer.flush();
-    if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
+    if (invalid || hasErrors(parsed.diagnostics)) return EXIT_USAGE;
     return failed ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { escapeControls } from '../syntax/escape.js';
 import type { CommandIO } from './command.js';
 
 /**
@@ -22,6 +23,11 @@ export class BufferedWriter {
   /** Adds one line (a newline is appended). */
   line(text: string): Promise<void> {
     return this.write(text + '\n');
+  }
+
+  /** Adds lines of text that may hold untrusted input, each with its control characters escaped (F17, A31). */
+  textLines(lines: readonly string[]): Promise<void> {
+    return this.write(lines.map((text) => escapeControls(text) + '\n').join(''));
   }
 
   /** Writes whatever is buffered. */

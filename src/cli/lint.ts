@@ -6,7 +6,7 @@ import { ruleCatalogue } from '../lint/catalogue.js';
 import { lintFormatters, type LintReport } from '../lint/format/index.js';
 import { lintFile, type LintedFile } from '../lint/lint.js';
 import { UNREADABLE_FILE } from '../lint/parser-rules.js';
-import { fileSystemReader, sourceLines, type IncludeReader } from '../syntax/index.js';
+import { fileSystemReader, readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 
 /** Folders a `**` glob does not descend into: dependencies and version control, never mappings files of the site. */
@@ -134,7 +134,7 @@ function sourceLineReader(reader: IncludeReader): LintReport['sourceLine'] {
   const cache = new Map<string, string[] | null>();
   return (file, line) => {
     if (!cache.has(file)) {
-      const content = reader(file);
+      const content = readContent(reader, file);
       cache.set(file, content === null ? null : sourceLines(content));
     }
     return cache.get(file)?.[line - 1];

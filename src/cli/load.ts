@@ -1,11 +1,12 @@
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { fileSystemReader, readMappingsFile } from '../syntax/index.js';
+import { escapeControls, fileSystemReader, readMappingsFile } from '../syntax/index.js';
 import type { CommandIO } from './command.js';
 
 /** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */
 export function formatDiagnosticLine(diagnostic: Diagnostic): string {
-  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.severity}: ${diagnostic.message} [${diagnostic.code}]`;
+  const { file, line, column, severity, message, code } = diagnostic;
+  return escapeControls(`${file}:${line}:${column}: ${severity}: ${message} [${code}]`);
 }
 
 /**

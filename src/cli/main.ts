@@ -3,7 +3,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from './commands.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO, type CommandOption } from './command.js';
+import { escapeControls } from '../syntax/escape.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO, type CommandOption } from './command.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -53,7 +54,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`imsmap: unknown command '${name}'\n${usage()}\n`);
+    io.stderr.write(`imsmap: unknown command '${escapeControls(name)}'\n${usage()}\n`);
     return EXIT_USAGE;
   }
   try {
@@ -71,10 +72,13 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr.write(`imsmap ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`);
+      io.stderr.write(`imsmap ${name}: ${escapeControls((error as Error).message)}\nUsage: ${command.usage}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    // F17: a bug, never the input's fault: one line, the trace only when asked for.
+    const detail = rest.includes('--debug') ? ((error as Error)?.stack ?? String(error)) : String((error as Error)?.message ?? error);
+    io.stderr.write(`imsmap ${name}: internal error: ${detail.split('\n').map(escapeControls).join('\n')}\n`);
+    return EXIT_INTERNAL;
   }
 }
 
@@ -98,8 +102,8 @@ if (isMain()) {
       process.exitCode = status;
     },
     (error: unknown) => {
-      process.stderr.write(`imsmap: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 70;
+      process.stderr.write(`imsmap: internal error: ${escapeControls(String((error as Error)?.message ?? error))}\n`);
+      process.exitCode = EXIT_INTERNAL;
     },
   );
 }

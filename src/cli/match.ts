@@ -1,5 +1,6 @@
 import { compilePattern, MatchBudgetExceededError } from '../compile/index.js';
 import type { CharClass, PatternItem } from '../syntax/ast.js';
+import { escapeControls } from '../syntax/escape.js';
 import { parsePattern } from '../syntax/pattern/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
@@ -70,13 +71,13 @@ export const matchCommand: Command = {
     const json = values.json === true;
     const parsed = parsePattern(pattern);
     for (const problem of parsed.problems) {
-      io.stderr.write(`pattern:1:${problem.offset + 1}: ${problem.severity}: ${problem.message} [${problem.code}]\n`);
+      io.stderr.write(escapeControls(`pattern:1:${problem.offset + 1}: ${problem.severity}: ${problem.message} [${problem.code}]`) + '\n');
     }
     if (parsed.problems.some((problem) => problem.severity === 'error')) return EXIT_USAGE;
     const matcher = compilePattern(parsed.items);
 
     const writer = new BufferedWriter(io.stdout);
-    if (values.debug === true && !json) await writer.line(formatPatternItems(parsed.items).join('\n'));
+    if (values.debug === true && !json) await writer.textLines(formatPatternItems(parsed.items));
     const echoTarget = !isInteractive(targets, io);
     let evaluationFailed = false;
     for await (const target of commandInputs(targets, io, writer, 'Target: ')) {
@@ -88,7 +89,7 @@ export const matchCommand: Command = {
         evaluationFailed = true;
         const failure = { code: error.code, message: error.message };
         if (json) await writer.line(JSON.stringify({ target, matched: false, captures: [], error: failure }));
-        else await writer.line(`${echoTarget ? `Target: ${target}\n` : ''}Error: ${failure.code}: ${failure.message}`);
+        else await writer.textLines([...(echoTarget ? [`Target: ${target}`] : []), `Error: ${failure.code}: ${failure.message}`]);
         continue;
       }
       if (json) {
@@ -98,7 +99,7 @@ export const matchCommand: Command = {
       const lines = echoTarget ? [`Target: ${target}`] : [];
       if (captures === null) lines.push('No match.');
       else lines.push('Match.', ...formatCaptures(captures));
-      await writer.line(lines.join('\n'));
+      await writer.textLines(lines);
     }
     await writer.flush();
     return evaluationFailed ? EXIT_FINDINGS : EXIT_OK;

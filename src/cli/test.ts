@@ -124,7 +124,7 @@ export const testCommand: Command = {
       const result = set.mapSync(table, input, { flags, explain: debug });
       evaluationFailed ||= result.error !== undefined;
       if (json) await writer.line(resultJson(result, debug));
-      else await writer.line(formatResult(result, echoInput, debug).join('\n'));
+      else await writer.textLines(formatResult(result, echoInput, debug));
     }
     await writer.flush();
     if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;

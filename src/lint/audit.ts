@@ -10,6 +10,7 @@ import { defaultLintConfig } from './config.js';
 import { LintContext } from './context.js';
 import { sampleInput } from './coverage.js';
 import { describeDecision, describeEntry, policyFor, PROBE, unknowns } from './probing.js';
+import { UNREADABLE_FILE } from './parser-rules.js';
 import { alwaysEnds, flagsSet } from './templates.js';
 
 /** Options of {@link auditMappings}. */
@@ -231,6 +232,17 @@ function internalSentence(entries: InternalEntry[]): string {
 export function auditMappings(parsed: ParsedMappings, options: AuditOptions = {}): AuditReport | TupleError {
   if (options.gateway !== undefined && !isStrictIpAddress(options.gateway)) {
     return new TupleError([{ field: 'gateway', path: ['gateway'], message: 'must be an IPv4 or IPv6 address' }]);
+  }
+  // Fail closed (issue 11, item 11): tables that could not be read are no evidence either way.
+  const unreadable = parsed.diagnostics.filter((diagnostic) => diagnostic.code === UNREADABLE_FILE);
+  if (unreadable.length > 0) {
+    const reasons = unreadable.map((diagnostic) => `${diagnostic.file}: ${diagnostic.message}`).join('; ');
+    return {
+      openRelay: 'unknown',
+      internalEntries: [],
+      checks: [],
+      summary: [`CANNOT JUDGE: the mappings could not be read (${reasons}); nothing is known about relaying.`],
+    };
   }
   const base = defaultLintConfig(process.cwd());
   const channels = options.channels ?? base.channels;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic, Severity } from '../syntax/diagnostics.js';
-import { fileSystemReader, readMappingsFile, type IncludeReader } from '../syntax/index.js';
+import { fileSystemReader, readContent, readMappingsFile, type IncludeReader } from '../syntax/index.js';
 import { lintRules, ruleFor } from './catalogue.js';
 import { defaultLintConfig, type LintConfig } from './config.js';
 import { LintContext } from './context.js';
@@ -40,14 +40,8 @@ export function lintMappings(parsed: ParsedMappings, options: LintOptions = {}):
     for (const finding of rule.check(context)) found.push(asDiagnostic(rule.code, rule.defaultSeverity, finding));
   }
   const reader = options.readFile ?? fileSystemReader();
-  const readAgain = (file: string) => {
-    // A reader that throws counts as one that cannot read (as in the parser, F14): no suppressions then.
-    try {
-      return reader(file);
-    } catch {
-      return null;
-    }
-  };
+  // A file that cannot be read again has no suppressions (as in the parser, F14).
+  const readAgain = (file: string) => readContent(reader, file);
   const { kept, findings } = applySuppressions(atConfiguredLevels(found, config), parsed, readAgain);
   const directiveFindings = findings.map(({ code, ...finding }) => asDiagnostic(code, ruleFor(code)!.defaultSeverity, finding));
   return inReadingOrder([...kept, ...atConfiguredLevels(directiveFindings, config)], parsed.files);

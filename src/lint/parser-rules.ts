@@ -1,7 +1,7 @@
 import type { SyntaxCode } from '../syntax/diagnostics.js';
 import type { RuleMeta } from './rule.js';
 
-/** The code of a top-level file that cannot be read (produced by readMappingsFile, not by the grammar). */
+/** The code of a file that cannot be read or is refused (F17; produced by the readers, not by the grammar). */
 export const UNREADABLE_FILE = 'unreadable-file';
 
 type ParserRuleText = Pick<RuleMeta, 'defaultSeverity' | 'spec' | 'description' | 'help'>;
@@ -12,8 +12,28 @@ const PARSER_RULES: Record<SyntaxCode | typeof UNREADABLE_FILE, ParserRuleText> 
   [UNREADABLE_FILE]: {
     defaultSeverity: 'error',
     spec: '—',
-    description: 'The top-level file cannot be read (missing, a folder, no permission).',
+    description:
+      'The top-level file cannot be read (missing, no permission), or it or an included file is not a regular file (a folder, FIFO, device) or is larger than 256 MiB (F17).',
     help: 'Check the path; `imsmap lint` exits with status 2 for a file it cannot read.',
+  },
+  'line-too-long': {
+    defaultSeverity: 'error',
+    spec: 'F17',
+    description: 'A logical line longer than 1,048,576 characters; it is skipped unparsed.',
+    help: 'Split the data over several entries, or move it into the general database.',
+  },
+  'nesting-too-deep': {
+    defaultSeverity: 'error',
+    spec: 'F17',
+    description: 'Bracketed lookups (`$|…|`, `$[…]`, `${…}`, `$]…[`, `$}…{`) nested deeper than 64 levels; the entry is skipped.',
+    help: 'Flatten the lookups, e.g. by calling a table that does part of the work.',
+  },
+  'control-character': {
+    defaultSeverity: 'error',
+    spec: 'F17',
+    description:
+      'A NUL (an error: the entry on that line is skipped) or another control character other than TAB (a warning) in the file. Messages show it escaped.',
+    help: 'Remove it: a mappings file holds text.',
   },
   'invalid-utf8': {
     defaultSeverity: 'error',

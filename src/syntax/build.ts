@@ -1,7 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { Entry, ParsedMappings, Span, Table, TextOrigin } from './ast.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
-import { fileIdentity, includePath, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
+import { fileIdentity, includePath, isUnreadable, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, LogicalLineReader, type LogicalLine } from './lines.js';
 import { parseLineStructure, type EntrySyntax, type LineSyntax } from './parser.js';
 import { parsePattern } from './pattern/index.js';
@@ -107,9 +107,22 @@ function readFile(state: BuildState, input: string | Uint8Array, file: string, d
     );
   }
   const tainted = new Set(decoded.invalidUtf8.map((bad) => bad.line));
+  reportControlCharacters(state, decoded.text, file, tainted);
   const reader = new LogicalLineReader(decoded.text, file, tainted);
   const chunk: LogicalLine[] = [];
   for (let line = reader.next(); line !== null; line = reader.next()) {
+    if (line.text.length > MAX_LINE_LENGTH) {
+      // The chunk is built first: its text is cut from the source and must not take this line in.
+      buildChunk(state, chunk, decoded.text, depth);
+      state.diagnostics.push(
+        diagnosticAt(line.origin, 0, 1, {
+          severity: 'error',
+          code: 'line-too-long',
+          message: `line of ${line.text.length} characters, longer than ${MAX_LINE_LENGTH}: skipped`,
+        }),
+      );
+      continue;
+    }
     chunk.push(line);
     if (chunk.length === CHUNK_LINES) buildChunk(state, chunk, decoded.text, depth);
   }
@@ -130,6 +143,68 @@ function readFile(state: BuildState, input: string | Uint8Array, file: string, d
   }
   state.reading.pop();
 }
+
+/**
+ * F17: a logical line longer than this is skipped unparsed; the lexers' regular expressions would
+ * exhaust the stack on lines of a few million characters.
+ */
+const MAX_LINE_LENGTH = 1024 * 1024;
+
+/** F17: C0 controls other than TAB and LF (a CR is allowed only before LF, F1), and DEL. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/**
+ * F17: reports the first NUL (an error, which also skips an entry on that line) and the first other
+ * control character (a warning) of each physical line. The column counts UTF-16 units, as
+ * everywhere else.
+ */
+function reportControlCharacters(state: BuildState, text: string, file: string, tainted: Set<number>): void {
+  CONTROL_CHARACTER.lastIndex = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let found = CONTROL_CHARACTER.exec(text); found !== null; found = CONTROL_CHARACTER.exec(text)) {
+    const offset = found.index;
+    for (let next = text.indexOf('\n', lineStart); next >= 0 && next < offset; next = text.indexOf('\n', lineStart)) {
+      line += 1;
+      lineStart = next + 1;
+    }
+    let end = text.indexOf('\n', offset);
+    if (end < 0) end = text.length;
+    // The rest of the line is searched here, so the next match is looked for on the next line.
+    CONTROL_CHARACTER.lastIndex = end + 1;
+    const report = (at: number, severity: 'error' | 'warning', message: string): void => {
+      state.diagnostics.push(
+        diagnosticAt({ file, segments: [{ offset: 0, line, column: at - lineStart + 1 }] }, 0, 1, {
+          severity,
+          code: 'control-character',
+          message,
+          hint: 'remove it: a mappings file holds text',
+        }),
+      );
+    };
+    const nul = text.indexOf('\u0000', offset);
+    if (nul >= 0 && nul < end) {
+      tainted.add(line);
+      report(nul, 'error', 'NUL character: the line is skipped');
+    }
+    const other = firstOtherControl(text, offset, end);
+    if (other >= 0) report(other, 'warning', `control character \\x${text.charCodeAt(other).toString(16).padStart(2, '0')}`);
+  }
+}
+
+/** The first control character other than NUL in [from, end), not counting a CR that ends the line (F1); or -1. */
+function firstOtherControl(text: string, from: number, end: number): number {
+  for (let at = from; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0 || code === 0x09) continue;
+    if (code === CARRIAGE_RETURN && at === end - 1) continue;
+    if (code < 0x20 || code === 0x7f) return at;
+  }
+  return -1;
+}
+
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 /** Lexes and parses a chunk of logical lines in one run, builds them and empties the chunk. */
 function buildChunk(state: BuildState, chunk: LogicalLine[], source: string, depth: number): void {
@@ -272,6 +347,10 @@ function includeFile(state: BuildState, line: LogicalLine, depth: number): void 
   const content = readSafely(state.readInclude, file);
   if (content === null) {
     report('include-missing', `cannot read included file "${file}"`);
+    return;
+  }
+  if (isUnreadable(content)) {
+    report('unreadable-file', `cannot read included file "${file}": ${content.unreadable}`);
     return;
   }
   readFile(state, content, file, depth + 1);

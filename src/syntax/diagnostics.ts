@@ -36,7 +36,10 @@ export type SyntaxCode =
   | 'missing-capture'
   | 'suspicious-flag'
   | 'flag-in-argument'
-  | 'unsupported-metachar';
+  | 'unsupported-metachar'
+  | 'line-too-long'
+  | 'nesting-too-deep'
+  | 'control-character';
 
 /**
  * One finding about a mappings file. Lines and columns are 1-based; the end is exclusive

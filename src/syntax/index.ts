@@ -4,12 +4,13 @@
  */
 import type { ParsedMappings } from './ast.js';
 import { buildMappings } from './build.js';
-import { fileSystemReader, readSafely, type IncludeReader } from './includes.js';
+import { fileSystemReader, isUnreadable, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, physicalLines } from './lines.js';
 import { diagnosticAt } from './source.js';
 
-export type { IncludeReader } from './includes.js';
-export { fileSystemReader, memoryReader } from './includes.js';
+export type { IncludeReader, Unreadable } from './includes.js';
+export { fileSystemReader, isUnreadable, MAX_FILE_BYTES, memoryReader, readContent } from './includes.js';
+export { escapeControls } from './escape.js';
 export { positionAt } from './source.js';
 
 /** The file name diagnostics carry when the caller gives none. */
@@ -23,20 +24,27 @@ export function parseMappings(
   return buildMappings(text, options.file ?? UNNAMED_FILE, options.readInclude ?? fileSystemReader());
 }
 
-/** Reads and parses a mappings file from disk; an unreadable file becomes an `unreadable-file` diagnostic. */
-export function loadMappings(path: string, options: { readInclude?: IncludeReader } = {}): ParsedMappings {
-  const readFile = fileSystemReader();
+/**
+ * Reads and parses a mappings file from disk; an unreadable file, one that is not a regular file or
+ * one larger than `maxFileBytes` (F17) becomes an `unreadable-file` diagnostic.
+ */
+export function loadMappings(
+  path: string,
+  options: { readInclude?: IncludeReader; maxFileBytes?: number } = {},
+): ParsedMappings {
+  const readFile = fileSystemReader(process.cwd(), { maxBytes: options.maxFileBytes });
   return readMappingsFile(path, readFile, options.readInclude ?? readFile);
 }
 
 /** Reads a top-level mappings file through a reader and parses it; unreadable → a diagnostic, not a throw. */
 export function readMappingsFile(path: string, readFile: IncludeReader, readInclude: IncludeReader = readFile): ParsedMappings {
   const content = readSafely(readFile, path);
-  if (content === null) {
+  if (content === null || isUnreadable(content)) {
     const origin = { file: path, segments: [{ offset: 0, line: 1, column: 1 }] };
+    const message = content === null ? 'cannot read the file' : `cannot read the file: ${content.unreadable}`;
     return {
       tables: [],
-      diagnostics: [diagnosticAt(origin, 0, 0, { severity: 'error', code: 'unreadable-file', message: 'cannot read the file' })],
+      diagnostics: [diagnosticAt(origin, 0, 0, { severity: 'error', code: 'unreadable-file', message })],
       files: [path],
     };
   }

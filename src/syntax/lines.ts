@@ -29,7 +29,7 @@ export class LogicalLine {
     private readonly firstLine: number,
     /** Offsets in `text` where an appended continuation line starts (F10 exempts white space there). */
     readonly joins: readonly number[],
-    /** True when one of its physical lines held invalid UTF-8 (F1): an entry on it is skipped. */
+    /** True when one of its physical lines held invalid UTF-8 (F1) or NUL (F17): an entry on it is skipped. */
     readonly tainted: boolean,
     /**
      * For a line that is one physical line, as in the source and ended by LF there: the offset in

@@ -1,4 +1,5 @@
 import type { Severity } from '../../syntax/diagnostics.js';
+import { escapeControls } from '../../syntax/escape.js';
 import type { LintReport } from './report.js';
 
 /** GitHub Actions workflow commands per severity: each becomes an annotation on the pull request. */
@@ -23,7 +24,7 @@ export function formatGithub(report: LintReport): string {
   for (const { diagnostics } of report.files) {
     for (const diagnostic of diagnostics) {
       const properties = {
-        file: diagnostic.file.replaceAll('\\', '/'),
+        file: escapeControls(diagnostic.file.replaceAll('\\', '/')),
         line: diagnostic.line,
         col: diagnostic.column,
         endLine: diagnostic.endLine,
@@ -31,7 +32,7 @@ export function formatGithub(report: LintReport): string {
         title: `imsmap ${diagnostic.code}`,
       };
       const written = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(String(value))}`);
-      const message = diagnostic.hint ? `${diagnostic.message}\nhint: ${diagnostic.hint}` : diagnostic.message;
+      const message = escapeControls(diagnostic.message) + (diagnostic.hint ? `\nhint: ${escapeControls(diagnostic.hint)}` : '');
       lines.push(`::${COMMANDS[diagnostic.severity]} ${written.join(',')}::${escapeData(message)}\n`);
     }
   }

@@ -1,4 +1,5 @@
 import type { Diagnostic, Severity } from '../../syntax/diagnostics.js';
+import { escapeControls } from '../../syntax/escape.js';
 import type { LintReport } from './report.js';
 
 /** Longest stretch of a source line a code frame shows; longer lines are cut around the column. */
@@ -24,14 +25,14 @@ export function formatText(report: LintReport): string {
   for (const { diagnostics } of report.files) {
     for (const diagnostic of diagnostics) {
       counts[diagnostic.severity] += 1;
-      const location = style.bold(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}:`);
-      out.push(`${location} ${style.severity(diagnostic.severity, diagnostic.severity)} ${diagnostic.code} ${diagnostic.message}`);
+      const location = style.bold(`${escapeControls(diagnostic.file)}:${diagnostic.line}:${diagnostic.column}:`);
+      out.push(`${location} ${style.severity(diagnostic.severity, diagnostic.severity)} ${escapeControls(diagnostic.code)} ${escapeControls(diagnostic.message)}`);
       const source = report.sourceLine(diagnostic.file, diagnostic.line);
       if (source !== undefined) {
         const [shown, caret] = codeFrame(source, diagnostic);
         out.push(shown, style.severity(diagnostic.severity, caret));
       }
-      if (diagnostic.hint) out.push(style.dim(`  hint: ${diagnostic.hint}`));
+      if (diagnostic.hint) out.push(style.dim(`  hint: ${escapeControls(diagnostic.hint)}`));
     }
   }
   const fileCount = report.files.length;
@@ -51,8 +52,9 @@ function codeFrame(source: string, diagnostic: Diagnostic): [string, string] {
   const from = Math.max(0, Math.min(column - 20, source.length - FRAME_WIDTH));
   const to = Math.min(source.length, from + FRAME_WIDTH);
   const before = from > 0 ? '…' : '';
-  const shown = before + source.slice(from, to) + (to < source.length ? '…' : '');
-  const indent = (before + source.slice(from, column)).replace(/[^\t]/g, ' ');
+  // F17: controls are shown escaped; the caret line pads by the escaped width so the caret stays put.
+  const shown = before + escapeControls(source.slice(from, to)) + (to < source.length ? '…' : '');
+  const indent = (before + escapeControls(source.slice(from, column))).replace(/[^\t]/g, ' ');
   const underline = '~'.repeat(Math.max(0, Math.min(end, to) - column - 1));
   return [`  ${shown}`, `  ${indent}^${underline}`];
 }

@@ -75,10 +75,42 @@ const LOOKUP_CLOSERS = new Map<TokenType, string>([
 
 /** Parses a template (after F8 removed its unquoted white space) into nodes; never throws. */
 export function parseTemplate(text: string, options?: ParseTemplateOptions): ParsedTemplate {
-  templateParser.input = templateLexer.tokenize(text).tokens;
+  const { tokens } = templateLexer.tokenize(text);
+  const tooDeep = openerBeyondNesting(tokens);
+  if (tooDeep !== undefined) {
+    const problem: Problem = {
+      severity: 'error',
+      code: 'nesting-too-deep',
+      message: `lookups nested deeper than ${MAX_NESTING} levels`,
+      ...spanOf(tooDeep),
+    };
+    return { nodes: [], problems: [problem] };
+  }
+  templateParser.input = tokens;
   const builder = new TemplateBuilder(text.length, options?.captureCount);
   const nodes = builder.build(templateParser.template(), false);
   return { nodes, problems: builder.problems };
+}
+
+/** F17: the deepest nesting of bracketed lookups a template may have. */
+export const MAX_NESTING = 64;
+
+/**
+ * F17: the first opener that nests deeper than MAX_NESTING, found on the flat token list before
+ * the recursive parser runs, so that no input can exhaust the stack. The lexer's modes already
+ * pair every closer with the innermost open lookup.
+ */
+function openerBeyondNesting(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.tokenType.PUSH_MODE !== undefined) {
+      depth += 1;
+      if (depth > MAX_NESTING) return token;
+    } else if (token.tokenType.POP_MODE === true) {
+      depth -= 1;
+    }
+  }
+  return undefined;
 }
 
 const HAS_ASCII_LOWER = /[a-z]/;
