@@ -116,5 +116,6 @@ describe('the packed tarball', () => {
       ['Input string: TCP|192.0.2.25|25|203.0.113.5|40000', 'Output string: blocked 203.0.113.5|421 Too many connections', "Output flags: [0, '<' (60), 'N' (78)]", ''].join('\n'),
     );
     expect(cli.status).toBe(0);
+    expect(run(bin, ['--version'], consumer).stdout).toBe(`imsmap ${manifest.version}\n`);
   }, 60_000);
 });
