@@ -1,4 +1,4 @@
-/** Rule tests for users (issue 7): the case-file format, its runner and entry coverage. */
+/** Rule tests for users: the case-file format, its runner and entry coverage. */
 export {
   caseFileJsonSchema,
   caseFileSchema,

@@ -6,7 +6,7 @@ export interface CommandIO {
   cwd: string;
 }
 
-/** Exit statuses shared by every command (brief: 0 ok, 1 findings or evaluation errors, 2 usage or input). */
+/** Exit statuses shared by every command (docs/cli.md: 0 ok, 1 findings or evaluation errors, 2 usage or input). */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;

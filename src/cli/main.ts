@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { closestName } from '../lint/names.js';
 import { commands } from './commands.js';
 import { escapeControls } from '../syntax/escape.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO, type CommandOption } from './command.js';
@@ -16,6 +17,11 @@ function usage(): string {
     '',
     "Run 'imsmap <command> --help' for a command's options.",
   ].join('\n');
+}
+
+/** The package's version, read from package.json two folders up from both src/cli/ and dist/cli/. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 const HELP_OPTION: CommandOption = { type: 'boolean', short: 'h', description: 'show this help' };
@@ -49,12 +55,13 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version') {
-    io.stdout.write('imsmap 0.1.0\n');
+    io.stdout.write(`imsmap ${packageVersion()}\n`);
     return EXIT_OK;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`imsmap: unknown command '${escapeControls(name)}'\n${usage()}\n`);
+    const suggestion = closestName(name, commands.map((c) => c.name));
+    io.stderr.write(`imsmap: unknown command '${escapeControls(name)}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}\n${usage()}\n`);
     return EXIT_USAGE;
   }
   try {

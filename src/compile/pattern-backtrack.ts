@@ -55,9 +55,9 @@ export class BacktrackingMatcher implements CompiledPattern {
   readonly captureCount: number;
   readonly usesFoldedInput = false;
 
-  // Per item, in plain arrays of small integers: a typed array costs about 200 bytes of heap even
-  // when it holds two values (V8: object, buffer and store), and a matcher had five of them plus one
-  // per literal, 2.2 KB for E36's pattern; plain arrays read as fast in the loops below.
+  // Per item, in plain arrays of small integers: a typed array costs a fixed overhead of heap even
+  // when it holds two values (V8: object, buffer and store), and a matcher would have five of them
+  // plus one per literal; plain arrays read as fast in the loops below.
   private readonly kinds: number[];
   /** Folded code points of each literal item. */
   private readonly literals: Array<number[] | null>;

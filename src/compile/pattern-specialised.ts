@@ -130,9 +130,9 @@ let spanScratch = new Int32Array(16);
 
 /**
  * Patterns of literals, IP constructs and plain `*`, with at least one IP construct and something
- * between any two stars — PORT_ACCESS's `TCP|*|25|$(192.168.1.0/24)|*` (E36). It reads the input a
- * few times without a memo, backtracking or loading the input into code points: for E36 about 540 ns
- * and 1 KB of heap against the general matcher's 700 ns and 1.5 KB (20,000 instances, one probe).
+ * between any two stars — PORT_ACCESS's `TCP|*|25|$(192.168.1.0/24)|*`. It reads the input a few
+ * times without a memo, backtracking or loading the input into code points, so it is faster and
+ * smaller than the general matcher (bench/pattern.bench.mjs).
  *
  * The argument of LiteralStarMatcher carries over with segments S0 *1 S1 … *m Sm in place of
  * literals, where a segment is the literals and IP constructs between two stars. Whether a segment
@@ -157,8 +157,8 @@ export class SegmentStarMatcher implements CompiledPattern {
 
   constructor(segments: readonly (readonly SegmentPart[])[], stars: readonly StarSlot[], captureCount: number) {
     // Copies of exact size, and plain arrays rather than typed ones: arrays grown by push keep room
-    // for 16 more elements, and a typed array costs about 200 bytes however small. An E36 matcher
-    // held 1.45 KB of heap before, 0.96 KB after (20,000 instances kept, measured by release).
+    // for more elements, and a typed array costs a fixed overhead however small; tables hold many
+    // thousands of these matchers.
     this.segments = segments.map((parts) => parts.slice());
     this.stars = stars.slice();
     this.captureCount = captureCount;

@@ -54,7 +54,7 @@ export function ruleFor(code: string): RuleMeta | undefined {
   return ruleCatalogue.find((rule) => rule.code === code);
 }
 
-/** Whether findings of a code are parse errors, which are always reported at error level (spec README, Severities). */
+/** Whether findings of a code are parse errors, which are always reported at error level (docs/diagnostics.md). */
 export function isParseError(code: string): boolean {
   const rule = ruleFor(code);
   return rule?.stage === 'parser' && rule.defaultSeverity === 'error';

@@ -179,7 +179,7 @@ function continuationBackslash(line: string): number {
  * Joins physical lines into logical lines (F2), one at a time: the builder works through a file in
  * chunks of lines, so that a large file never holds all its lines, tokens and line shapes at once
  * (see CHUNK_LINES in build.ts). A comment line is never continued (F2.4); a continuation on the
- * last line is reported and its logical line dropped (F2.5, E17). Lines whose number is in
+ * last line is reported and its logical line dropped (F2.5). Lines whose number is in
  * `taintedLines` mark the logical line they end up in.
  */
 export class LogicalLineReader {

@@ -6,18 +6,33 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BUSY_CLIENT, EXTERNAL_CLIENT, INTERNAL_CLIENT, REPLIES, ROOT, temporaryDirectory, TWO_TIER } from './helpers.js';
 import { bounded, freePort, SmtpClient } from './smtp-client.js';
 
-// Haraka as a real child process (node_modules/.bin/haraka with a config directory of its own), the
-// plugin loaded the way a Haraka installation loads it — `plugins/imsmap.js` requiring the CommonJS entry —
-// and the two-tier scenario's mappings file. Haraka runs JavaScript, so the current sources are compiled
-// first into the same temporary directory (tsc, as `npm run build` does).
+// Haraka as a real child process (its bin, with a config directory of its own), the plugin loaded the
+// way a Haraka installation loads it — `plugins/imsmap.js` requiring the CommonJS entry — and the
+// two-tier scenario's mappings file. Haraka runs JavaScript, so the current sources are compiled first
+// into the same temporary directory (tsc, as `npm run build` does).
+//
+// Haraka lives in its own small install (haraka-install/, pinned by its lock file) rather than in the
+// project's devDependencies: its dependencies declare Node 22, so `npm ci` of the project would warn
+// on Node 20. This file installs it on first use, without optional plugins or install scripts.
 
-const HARAKA = path.join(ROOT, 'node_modules', '.bin', 'haraka');
-const HARAKA_DEFAULTS = path.join(ROOT, 'node_modules', 'Haraka', 'config');
+const HARAKA_INSTALL = path.join(ROOT, 'test', 'adapters', 'haraka-install');
+const HARAKA = path.join(HARAKA_INSTALL, 'node_modules', '.bin', 'haraka');
+const HARAKA_DEFAULTS = path.join(HARAKA_INSTALL, 'node_modules', 'Haraka', 'config');
 const scratch = temporaryDirectory('imsmap-haraka-');
 const suiteStart = performance.now();
 const processes: ChildProcess[] = [];
 const clients: SmtpClient[] = [];
 let built: string | undefined;
+
+/** Installs the pinned Haraka once (npm ci from its lock file); later runs find it in place. */
+function installHaraka(): void {
+  if (existsSync(HARAKA)) return;
+  const npm = spawnSync('npm', ['ci', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: HARAKA_INSTALL,
+    encoding: 'utf8',
+  });
+  if (npm.status !== 0 || !existsSync(HARAKA)) throw new Error(`npm ci in ${HARAKA_INSTALL} failed:\n${npm.stdout}${npm.stderr}`);
+}
 
 /** The compiled CommonJS entry, compiled once for the whole file. */
 function harakaEntry(): string {
@@ -93,6 +108,12 @@ afterAll(async () => {
   scratch.remove();
   console.log(`Haraka adapter suite (build, three Haraka processes, SMTP): ${((performance.now() - suiteStart) / 1000).toFixed(2)} s`);
 });
+
+// Installing and compiling take minutes on a loaded machine: once, here, outside the suites' hook timeouts.
+beforeAll(() => {
+  installHaraka();
+  harakaEntry();
+}, 300_000);
 
 describe('Haraka plugin over real SMTP (two-tier mappings)', () => {
   let relayPort: number;

@@ -136,7 +136,7 @@ describe('differential: compiled matchers against the P10 reference', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 120_000);
 
   it('single IP constructs (AddressMatcher)', () => {
     const addressText = fc.oneof(

@@ -1,4 +1,4 @@
-// `imsmap lint ../shared/corpus/*.mappings` reports exactly what ../shared/corpus/README.md says: every
+// `imsmap lint fixtures/corpus/*.mappings` reports exactly what fixtures/corpus/README.md says: every
 // error and warning of each file, with its code and line, and nothing more.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -46,9 +46,9 @@ const INFOS: Record<string, string[]> = {
 
 const corpusFiles = readdirSync(corpusDir).filter((name) => name.endsWith('.mappings'));
 
-describe('imsmap lint ../shared/corpus/*.mappings', async () => {
+describe('imsmap lint fixtures/corpus/*.mappings', async () => {
   // The glob is expanded by imsmap itself (micromatch), relative to the repository root, as in CI.
-  const run = await imsmap(['lint', '--format', 'json', '../shared/corpus/*.mappings']);
+  const run = await imsmap(['lint', '--format', 'json', 'fixtures/corpus/*.mappings']);
   const diagnostics = jsonLines(run.stdout);
   const inFile = (name: string, severities: string[]) =>
     diagnostics

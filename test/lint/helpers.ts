@@ -15,8 +15,8 @@ export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 /** The fixtures of the lint rules: one folder per rule code. */
 export const lintFixturesDir = path.join(repoDir, 'fixtures/lint');
 
-/** The shared real-world corpus beside the repository (CI has the same folder). */
-export const corpusDir = path.resolve(repoDir, '../shared/corpus');
+/** Real-world mapping files published by others, with their expected outcomes (fixtures/corpus/README.md). */
+export const corpusDir = path.join(repoDir, 'fixtures/corpus');
 
 /** Findings as `code@line` (or `code@file:line` outside `mainFile`), the form the tests assert exactly. */
 export function found(diagnostics: readonly Diagnostic[], mainFile?: string): string[] {

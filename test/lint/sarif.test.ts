@@ -2,13 +2,14 @@
 // (https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json).
 // The schema closes its objects (additionalProperties: false), so every object here is strict: a
 // misspelt property name fails as surely as a missing required one.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ruleCatalogue } from '../../src/lint/catalogue.js';
 import { SARIF_SCHEMA } from '../../src/lint/format/sarif.js';
-import { corpusDir, imsmap, repoDir } from './helpers.js';
+import { corpusDir, folderWith, imsmap, repoDir } from './helpers.js';
 
 const level = z.enum(['none', 'note', 'warning', 'error']);
 const text = z.strictObject({ text: z.string().min(1) });
@@ -109,9 +110,10 @@ describe('--format sarif', async () => {
 
   it('roots relative URIs at the working folder and names files outside it by file: URI', async () => {
     expect(sarifRun.originalUriBaseIds['%SRCROOT%'].uri).toBe(pathToFileURL(repoDir).href.replace(/\/?$/, '/'));
-    const outside = JSON.parse((await imsmap(['lint', '--format', 'sarif', path.join(corpusDir, 'gross-3.mappings')])).stdout);
+    const outsideFile = path.join(folderWith({ 'gross-3.mappings': readFileSync(path.join(corpusDir, 'gross-3.mappings'), 'utf8') }), 'gross-3.mappings');
+    const outside = JSON.parse((await imsmap(['lint', '--format', 'sarif', outsideFile])).stdout);
     expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
-      uri: pathToFileURL(path.join(corpusDir, 'gross-3.mappings')).href,
+      uri: pathToFileURL(outsideFile).href,
     });
   });
 

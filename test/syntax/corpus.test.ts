@@ -1,4 +1,4 @@
-// Every real-world file of ../shared/corpus/ gives exactly the outcome its README states.
+// Every real-world file of fixtures/corpus/ gives exactly the outcome its README states.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ const expectations: Record<string, Expected> = {
 
 const corpusFiles = readdirSync(corpusDir).filter((name) => name.endsWith('.mappings'));
 
-describe('shared corpus', () => {
+describe('real-world corpus', () => {
   it('has an expectation for every file, and every expectation has its file', () => {
     expect([...corpusFiles].sort()).toEqual(Object.keys(expectations).sort());
   });

@@ -4,8 +4,8 @@ import type { ParsedMappings } from '../../src/syntax/ast.js';
 /** The repository's own fixtures folder. */
 export const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
-/** The shared real-world corpus beside the repository (CI has the same folder). */
-export const corpusDir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+/** Real-world mapping files published by others, with their expected outcomes (fixtures/corpus/README.md). */
+export const corpusDir = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 
 /** The repository root, as the CLI's working directory in tests. */
 export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
