@@ -1,18 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { PolicyClient } from '../adapters/policy-client.js';
 import { bounded } from '../adapters/smtp-client.js';
 import { folderWith, runImsmap } from './helpers.js';
+import { serve, stopServers } from './serve-process.js';
 
 // `imsmap serve FILE` (policy.md PD6): refusing to start, and a real server process answering, logging,
-// reloading on SIGHUP and stopping on SIGTERM. The process runs the built CLI (dist/, made by `npm ci`).
+// reloading on SIGHUP and stopping on SIGTERM.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = path.join(ROOT, 'dist/cli/main.js');
 const TWO_TIER = path.join(ROOT, 'fixtures/two-tier/mappings');
 const LOCAL = ['--options', '{"channels":{"localDomains":["corp.example"]}}'];
 
@@ -43,42 +41,7 @@ describe('serve refuses to start (exit 2)', () => {
   });
 });
 
-interface Served {
-  child: ChildProcess;
-  port: number;
-  /** Every line the server logged so far, parsed (--json). */
-  lines: Array<Record<string, unknown>>;
-  /** Resolves with the first logged line (now or later) that matches. */
-  logged(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args, '--listen', 'inet:127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    lines.push(JSON.parse(text) as Record<string, unknown>);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const logged = async (match: (line: Record<string, unknown>) => boolean) => {
-    for (;;) {
-      const found = lines.find(match);
-      if (found !== undefined) return found;
-      await bounded(new Promise<void>((resolve) => waiters.push(resolve)), 'a log line', 20_000);
-    }
-  };
-  const listening = await logged((line) => line.event === 'listening');
-  const port = Number(/:(\d+)$/.exec(String(listening.endpoint))![1]);
-  return { child, port, lines, logged, exited };
-}
+afterEach(stopServers);
 
 const relay = {
   request: 'smtpd_access_policy',
