@@ -260,9 +260,9 @@ try {
       }
       const postfwd = await measure('postfwd', postfwdPort, pool);
       console.log(row(size, postfwd));
-      console.log(
-        `  ${''.padStart(7)}  ${'ratio'.padEnd(8)}  ${`${fmt(imsmap.one / Math.max(postfwd.one, 1 / WINDOW_MS), 1)}x`.padStart(10)}  ${`${fmt(imsmap.many / Math.max(postfwd.many, 1 / WINDOW_MS), 1)}x`.padStart(11)}   (imsmap / postfwd${postfwd.one === 0 ? '; postfwd answered nothing in the window' : ''})`,
-      );
+      const ratio = (mine, theirs) => (theirs === 0 ? 'n/a' : `${fmt(mine / theirs, 1)}x`);
+      const note = postfwd.one === 0 ? 'postfwd answered nothing within the window' : 'imsmap / postfwd';
+      console.log(`  ${''.padStart(7)}  ${'ratio'.padEnd(8)}  ${ratio(imsmap.one, postfwd.one).padStart(10)}  ${ratio(imsmap.many, postfwd.many).padStart(11)}   (${note})`);
     } finally {
       try {
         process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');

@@ -1,16 +1,8 @@
 import path from 'node:path';
 import { TupleError, validateTuple } from '../access/schemas.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../adapters/live-policy.js';
-import {
-  DEFAULT_POLICY_ENDPOINT,
-  formatPolicyEndpoint,
-  parsePolicyEndpoint,
-  PolicyServer,
-  policyServerSettingsSchema,
-  type PolicyAnswer,
-  type PolicyServerEvent,
-  type PolicyServerSettings,
-} from '../adapters/postfix/index.js';
+import { DEFAULT_POLICY_ENDPOINT, formatPolicyEndpoint, parsePolicyEndpoint, PolicyServer, type PolicyAnswer } from '../adapters/postfix/index.js';
+import { policyServerSettingsSchema, type PolicyServerEvent, type PolicyServerSettings } from '../adapters/postfix/server.js';
 import { ConfigError, configResolver } from '../lint/config.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';

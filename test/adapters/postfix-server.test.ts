@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { TupleError } from '../../src/access/index.js';
 import {
   formatPolicyEndpoint,
-  MAX_REQUEST_BYTES,
   parsePolicyEndpoint,
   PolicyConversation,
   PolicyServer,
@@ -15,6 +14,7 @@ import {
   type PolicyServerEvent,
   type PolicyServerOptions,
 } from '../../src/adapters/postfix/index.js';
+import { MAX_REQUEST_BYTES } from '../../src/adapters/postfix/protocol.js';
 import { livePolicy, REPLIES, temporaryDirectory, TWO_TIER } from './helpers.js';
 import { PolicyClient, policyRequest } from './policy-client.js';
 
