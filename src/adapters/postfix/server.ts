@@ -197,8 +197,10 @@ export class PolicyServer {
       const answer = await conversation.answer(framed);
       if (answer.delayMs > 0) await sleep(answer.delayMs);
       if (socket.destroyed) break;
-      socket.write(`action=${answer.action}\n\n`);
+      const flushed = socket.write(`action=${answer.action}\n\n`);
       this.hooks.onAnswer?.({ ...answer, connection: connection.id, time: new Date() });
+      // A client that does not read its answers gets no more of them buffered: wait until it reads.
+      if (!flushed) await drainedOrClosed(socket);
       if (connection.queue.length <= MAX_QUEUED_REQUESTS && !connection.closing) socket.resume();
     }
     connection.busy = false;
@@ -212,6 +214,19 @@ export class PolicyServer {
     connection.socket.end();
     connection.socket.setTimeout(CLOSE_GRACE_MS);
   }
+}
+
+/** Resolves when the socket has written its buffer out, or is gone. */
+function drainedOrClosed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 /** A socket file left by a server that is gone is removed; a live one makes listen fail as it should. */
