@@ -1,6 +1,7 @@
 import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LivePolicy } from '../../src/adapters/live-policy.js';
 import { serve, stopServers, type Served } from '../cli/serve-process.js';
 import { temporaryDirectory, TWO_TIER } from './helpers.js';
 import { postfixUnavailable, startPostfix, type PostfixInstance } from './postfix-instance.js';
@@ -22,6 +23,28 @@ const RELAY_REFUSED = '550 5.7.1 <victim@elsewhere.example>: Recipient address r
 
 const unavailable = postfixUnavailable();
 if (unavailable !== undefined) console.warn(`Skipping the real-Postfix tests: ${unavailable}`);
+
+/** A file that parses but has lost its anti-relay rule (all of ORIG_SEND_ACCESS), as a bad edit leaves it. */
+function withoutAntiRelay(text: string): string {
+  return text.slice(0, text.indexOf('ORIG_SEND_ACCESS'));
+}
+
+/** Whether LivePolicy refuses such a reload (access.md A32 items 3 and 4, the reload guard of issue 11). */
+function reloadGuardPresent(): boolean {
+  const folder = temporaryDirectory('imsmap-guard-probe-');
+  try {
+    const file = path.join(folder.directory, 'mappings');
+    copyFileSync(TWO_TIER, file);
+    const live = LivePolicy.load(file, { access: { channels: { localDomains: ['corp.example'] } } });
+    if (!(live instanceof LivePolicy)) return false;
+    writeFileSync(file, withoutAntiRelay(readFileSync(TWO_TIER, 'utf8')));
+    return !live.reload().replaced;
+  } finally {
+    folder.remove();
+  }
+}
+const guarded = reloadGuardPresent();
+if (!guarded) console.warn('Skipping the lost-anti-relay reload test: LivePolicy has no A32 reload guard yet (issue 11)');
 
 describe.skipIf(unavailable !== undefined)('a real Postfix consulting imsmap serve (two-tier scenario)', () => {
   let folder: { directory: string; remove: () => void };
@@ -133,5 +156,22 @@ describe.skipIf(unavailable !== undefined)('a real Postfix consulting imsmap ser
     expect(refused.text).toBe(RELAY_REFUSED);
     await smtp.command('QUIT');
     expect(postfix!.log()).toMatch(/reject: RCPT from unknown\[192\.168\.10\.1\]: 550 5\.7\.1 <victim@elsewhere\.example>: Recipient address rejected: Relaying not allowed/);
+  });
+
+  test.skipIf(!guarded)('a valid file that dropped the anti-relay rule is refused on reload; Postfix keeps rejecting relays', async () => {
+    copyFileSync(TWO_TIER, `${mappings}.new`);
+    renameSync(`${mappings}.new`, mappings);
+    served.child.kill('SIGHUP');
+    const before = served.lines.length;
+    await served.logged((line) => served.lines.indexOf(line) >= before && line.trigger === 'SIGHUP');
+    writeFileSync(`${mappings}.new`, withoutAntiRelay(readFileSync(TWO_TIER, 'utf8')));
+    renameSync(`${mappings}.new`, mappings);
+    served.child.kill('SIGHUP');
+    const seen = served.lines.length;
+    const refused = await served.logged((line) => served.lines.indexOf(line) >= seen && line.trigger === 'SIGHUP');
+    expect(refused).toMatchObject({ event: 'reload-refused', replaced: false });
+    const smtp = await session(FIREWALL, 25);
+    expect((await envelope(smtp, 'spam@spammer.example', 'victim@elsewhere.example')).text).toBe(RELAY_REFUSED);
+    await smtp.command('QUIT');
   });
 });
