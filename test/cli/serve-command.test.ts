@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -41,7 +41,18 @@ describe('serve refuses to start (exit 2)', () => {
   });
 });
 
-afterEach(stopServers);
+const folders: string[] = [];
+afterEach(() => {
+  stopServers();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A temporary folder with the files, removed after the test. */
+function temporaryFolder(files: Record<string, string>): string {
+  const folder = folderWith(files);
+  folders.push(folder);
+  return folder;
+}
 
 const relay = {
   request: 'smtpd_access_policy',
@@ -58,7 +69,7 @@ const relay = {
 
 describe('a running imsmap serve', () => {
   test('answers, logs one JSON line per answer, reloads on SIGHUP, keeps the old tables on a broken file, stops on SIGTERM', async () => {
-    const folder = folderWith({});
+    const folder = temporaryFolder({});
     const file = path.join(folder, 'mappings');
     copyFileSync(TWO_TIER, file);
     const served = await serve([file, ...LOCAL]);
@@ -92,7 +103,7 @@ describe('a running imsmap serve', () => {
   });
 
   test('the channel model comes from imsmap.config.json beside the file; --options wins over it', async () => {
-    const folder = folderWith({ 'imsmap.config.json': JSON.stringify({ channels: { localDomains: ['corp.example'] } }) });
+    const folder = temporaryFolder({ 'imsmap.config.json': JSON.stringify({ channels: { localDomains: ['corp.example'] } }) });
     const file = path.join(folder, 'mappings');
     copyFileSync(TWO_TIER, file);
     const local = { ...relay, sender: 'alice@sender.example', recipient: 'bob@corp.example' };
