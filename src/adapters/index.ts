@@ -25,3 +25,4 @@ export {
   type GateOptions,
   type GateVerdict,
 } from './gate.js';
+export * from './postfix/index.js';

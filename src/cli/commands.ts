@@ -4,7 +4,8 @@ import type { Command } from './command.js';
 import { decideCommand } from './decide.js';
 import { lintCommand } from './lint.js';
 import { matchCommand } from './match.js';
+import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
 
 /** Every subcommand, in the order `imsmap --help` lists them. */
-export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand];
+export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand, serveCommand];

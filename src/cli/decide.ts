@@ -69,7 +69,8 @@ export function formatDecision(input: Record<string, unknown>, decision: Decisio
   return lines;
 }
 
-function parseOptions(text: string | undefined, debug: boolean): AccessOptions {
+/** The `--options` JSON of the access options (A27); `debug` asks for explained traces. */
+export function parseOptions(text: string | undefined, debug: boolean): AccessOptions {
   let options: unknown = {};
   if (text !== undefined) {
     try {
