@@ -181,34 +181,82 @@ function move(steps: readonly Step[], states: readonly number[], code: number): 
   return closure(steps, next);
 }
 
+/** Characters a witness prefers within an elementary interval: readable ones first. */
+const READABLE = [...'abcdefghijklmnopqrstuvwxyz0123456789.@-_ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((character) => character.codePointAt(0)!);
+
+/** One code point per elementary interval of the steps, a readable one where the interval has one, the most readable first. */
+function witnessCodes(steps: readonly Step[]): number[] {
+  const bounds = representatives(steps);
+  const codes = bounds.map((low, index) => {
+    const high = (bounds[index + 1] ?? MAX_CODE_POINT + 1) - 1;
+    return READABLE.find((code) => code >= low && code <= high) ?? low;
+  });
+  const rank = (code: number) => (READABLE.includes(code) ? READABLE.indexOf(code) : READABLE.length);
+  return codes.sort((a, b) => rank(a) - rank(b));
+}
+
 /**
- * Regular inclusion of one stretch in another: explores pairs (state of `inner`, set of states of
- * `outer`) over one representative per elementary interval. A pair where `inner` accepts and `outer`
- * does not disproves it. Null when the budget runs out.
+ * A shortest text that `first` accepts and that every one of `others` accepts (`othersAccept`) or
+ * none of them does: a breadth-first walk over `first`'s state with the state sets of the others,
+ * one code point per elementary interval. Null when there is none; undefined when the budget runs out.
  */
-function stretchIncluded(inner: readonly Step[], outer: readonly Step[]): boolean | null {
-  const codes = representatives([...inner, ...outer]);
-  const innerEnd = inner.length;
-  const outerEnd = outer.length;
+function findText(first: readonly Step[], others: ReadonlyArray<readonly Step[]>, othersAccept: boolean): string | null | undefined {
+  const codes = witnessCodes([first, ...others].flat());
   const seen = new Set<string>();
-  const pending: Array<[number, number[]]> = [];
-  const outerStart = closure(outer, [0]);
-  for (const state of closure(inner, [0])) pending.push([state, outerStart]);
-  while (pending.length > 0) {
-    const [state, outerStates] = pending.pop()!;
-    const key = `${state}|${outerStates.join(',')}`;
+  const queue: Array<{ state: number; states: number[][]; text: string }> = [];
+  const starts = others.map((steps) => closure(steps, [0]));
+  for (const state of closure(first, [0])) queue.push({ state, states: starts, text: '' });
+  for (let head = 0; head < queue.length; head++) {
+    const { state, states, text } = queue[head]!;
+    const key = `${state}|${states.map((set) => set.join(',')).join('|')}`;
     if (seen.has(key)) continue;
-    if (seen.size >= PROOF_BUDGET) return null;
+    if (seen.size >= PROOF_BUDGET) return undefined;
     seen.add(key);
-    if (state === innerEnd && !outerStates.includes(outerEnd)) return false;
+    const wanted = states.every((set, index) => set.includes(others[index]!.length) === othersAccept);
+    if (state === first.length && wanted) return text;
     for (const code of codes) {
-      const innerNext = move(inner, [state], code);
-      if (innerNext.length === 0) continue;
-      const outerNext = move(outer, outerStates, code);
-      for (const next of innerNext) pending.push([next, outerNext]);
+      const firstNext = move(first, [state], code);
+      if (firstNext.length === 0) continue;
+      const statesNext = states.map((set, index) => move(others[index]!, set, code));
+      // Every other must still be able to accept: a dead one can never come back.
+      if (othersAccept && statesNext.some((set) => set.length === 0)) continue;
+      for (const next of firstNext) queue.push({ state: next, states: statesNext, text: text + String.fromCodePoint(code) });
     }
   }
-  return true;
+  return null;
+}
+
+/** Regular inclusion of one stretch in another: no text `inner` accepts that `outer` rejects. Null when the budget runs out. */
+function stretchIncluded(inner: readonly Step[], outer: readonly Step[]): boolean | null {
+  const counterexample = findText(inner, [outer], false);
+  return counterexample === undefined ? null : counterexample === null;
+}
+
+/** The steps a witness is searched over: an IP construct stands for its first host, a back-match defeats the search. */
+function witnessSteps(items: readonly PatternItem[]): Step[] | null {
+  const steps: Step[] = [];
+  for (const item of items) {
+    if (item.kind === 'backmatch') return null;
+    steps.push(...(item.kind === 'ip' ? literalSteps(sampleInput([item])) : itemSteps(item)));
+  }
+  return steps;
+}
+
+/**
+ * A shortest text `pattern` matches that every one of `others` also matches (`othersMatch`) or that
+ * none of them matches: what tells entries apart, what an entry decides past the earlier ones, or
+ * where the order of two entries matters (M2). Null when there is none or it cannot be found
+ * (back-matches, the search budget; an IP construct stands for its first host only).
+ */
+export function witnessText(
+  pattern: readonly PatternItem[],
+  others: ReadonlyArray<readonly PatternItem[]>,
+  othersMatch: boolean,
+): string | null {
+  const first = witnessSteps(pattern);
+  const rest = others.map(witnessSteps);
+  if (first === null || rest.some((steps) => steps === null)) return null;
+  return findText(first, rest as Step[][], othersMatch) ?? null;
 }
 
 /**
@@ -225,16 +273,24 @@ export function patternCovers(earlier: readonly PatternItem[], later: readonly P
   return outer.stretches.every((stretch, index) => stretchIncluded(inner.stretches[index]!, stretch) === true);
 }
 
-/** A text the pattern matches, used as a quick necessary test before a proof: every item at its shortest. */
-export function sampleInput(items: readonly PatternItem[]): string {
+/** How {@link sampleInput} fills the items that accept more than one text. */
+export interface SampleChoices {
+  /** The address an IP construct stands for; default the subnet's network address. */
+  address?: (item: IpItem) => string | undefined;
+  /** Give a `*`-like item one character instead of none. */
+  fillMany?: boolean;
+}
+
+/** A text the pattern matches, used as a quick necessary test before a proof: every item at its shortest unless `choices` say otherwise. */
+export function sampleInput(items: readonly PatternItem[], choices: SampleChoices = {}): string {
   const captures: string[] = [];
   let text = '';
   for (const item of items) {
     let piece = '';
     if (item.kind === 'literal') piece = item.text;
     else if (item.kind === 'backmatch') piece = captures[item.ref] ?? '';
-    else if (item.kind === 'ip') piece = ipaddr.fromByteArray([...item.network]).toString();
-    else if (item.width === 'one') piece = item.charClass.kind === 'any' ? 'a' : String.fromCodePoint(item.charClass.ranges[0]![0]);
+    else if (item.kind === 'ip') piece = choices.address?.(item) ?? ipaddr.fromByteArray([...item.network]).toString();
+    else if (item.width === 'one' || choices.fillMany) piece = item.charClass.kind === 'any' ? 'a' : String.fromCodePoint(item.charClass.ranges[0]![0]);
     if (item.kind !== 'literal' && item.kind !== 'backmatch' && item.capture !== null) captures[item.capture] = piece;
     text += piece;
   }
