@@ -9,7 +9,7 @@ import { witnessText } from '../lint/coverage.js';
 import type { ParsedMappings, Table } from '../syntax/ast.js';
 import { compareChecks, compareDecisions, compareMappings, type Comparison, type Safety } from './compare.js';
 import { editProbes, type ProbeSource, type TableProbe } from './probes.js';
-import { placeOf, structuralEdits, type EntryPlace, type TableChange, type TableEdit } from './structure.js';
+import { identity, placeOf, structuralEdits, type EntryPlace, type TableChange, type TableEdit } from './structure.js';
 import { tupleForProbe } from './tuples.js';
 
 /** Options of {@link diffMappings}. */
@@ -116,7 +116,11 @@ function reorderings(edit: TableEdit, before: Version, after: Version): Reorderi
       if (probe === null) continue;
       const request: TableProbe = { table: edit.table, input: probe, inputFlags: '', source: 'entry' };
       const [oldEntry, newEntry] = [mapIn(before.mappings, request)?.entry, mapIn(after.mappings, request)?.entry];
-      if (oldEntry?.index === newEntry?.index && oldEntry?.line === newEntry?.line) continue;
+      const said = (mappings: MappingSet, ref: EntryRef | undefined) => {
+        const entry = ref && mappings.entries(ref.table)?.[ref.index - 1];
+        return entry ? identity(entry) : null;
+      };
+      if (said(before.mappings, oldEntry) === said(after.mappings, newEntry)) continue;
       const reordering: Reordering = { table: edit.table, entry: placeOf(entry.new), over: placeOf(other.new), probe };
       if (oldEntry) reordering.old = oldEntry;
       if (newEntry) reordering.new = newEntry;

@@ -46,7 +46,7 @@ export interface TableEdit extends TableChange {
 const ALIGNMENT_CELL_LIMIT = 16_000_000;
 
 /** Pattern and template as written: two entries with the same identity behave the same wherever they stand. */
-function identity(entry: Entry): string {
+export function identity(entry: Entry): string {
   return `${entry.pattern}\u0000${entry.template}`;
 }
 
