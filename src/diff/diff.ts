@@ -80,7 +80,7 @@ function version(parsed: ParsedMappings, options: AccessOptions): Version | Tupl
 const mapIn = (mappings: MappingSet, probe: TableProbe): MappingResult | undefined =>
   mappings.has(probe.table) ? mappings.mapSync(probe.table, probe.input, { flags: probe.inputFlags }) : undefined;
 
-/** Collects differences, folding those with the same kind, place, deciding entries and changed fields into one. */
+/** Collects differences, folding probes with the same kind, table, deciding entries and changed fields into one. */
 class Differences {
   readonly list: ProbeDifference[] = [];
   private readonly byKey = new Map<string, ProbeDifference>();
@@ -90,7 +90,8 @@ class Differences {
     const key = [
       difference.kind,
       difference.table,
-      difference.kind === 'audit' ? difference.probe : '',
+      // Every audit check and every user case is reported on its own.
+      difference.kind === 'audit' || difference.source === 'case' ? `${difference.source} ${difference.probe}` : '',
       entryKey(difference.old.entry),
       entryKey(difference.new.entry),
       difference.safety,
