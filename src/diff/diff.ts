@@ -4,7 +4,7 @@ import { TupleError, type AccessOptions, type ChannelConfig } from '../access/sc
 import type { CaseFile } from '../cases/schema.js';
 import { compile, type MappingSet } from '../engine/index.js';
 import type { EntryRef, MappingResult } from '../engine/types.js';
-import { auditMappings, runAuditChecks, type AuditReport, type CheckPlan } from '../lint/audit.js';
+import { auditMappings, runAuditChecks, type AuditCheck, type AuditReport, type CheckPlan } from '../lint/audit.js';
 import { witnessText } from '../lint/coverage.js';
 import type { ParsedMappings, Table } from '../syntax/ast.js';
 import { compareChecks, compareDecisions, compareMappings, type Comparison, type Safety } from './compare.js';
@@ -131,14 +131,24 @@ function reorderings(edit: TableEdit, before: Version, after: Version): Reorderi
   return found;
 }
 
-/** The plans of both versions' audits, each once: a check one version builds (an internal client) runs on the other too. */
-function auditPlans(reports: readonly AuditReport[]): CheckPlan[] {
+const planKey = (plan: CheckPlan) => `${plan.id}|${plan.client}`;
+
+/**
+ * Both versions' audit checks, paired: the plans of both batteries, each once, each run on both
+ * versions; a check one version built (an internal client of its own) runs on the other too.
+ */
+function auditPairs(parsed: readonly [ParsedMappings, ParsedMappings], reports: readonly [AuditReport, AuditReport], channels: ChannelConfig): Array<[AuditCheck, AuditCheck]> {
   const plans = new Map<string, CheckPlan>();
-  for (const check of reports.flatMap((report) => report.checks)) {
-    const { id, description, client, port, authenticated, recipient } = check;
-    plans.set(`${id}|${client}`, { id, description, client, port, authenticated, recipient });
+  for (const { id, description, client, port, authenticated, recipient } of reports.flatMap((report) => report.checks)) {
+    plans.set(planKey({ id, description, client, port, authenticated, recipient }), { id, description, client, port, authenticated, recipient });
   }
-  return [...plans.values()];
+  const [oldChecks, newChecks] = ([0, 1] as const).map((side) => {
+    const own = new Map(reports[side].checks.map((check) => [planKey(check), check]));
+    const missing = [...plans.values()].filter((plan) => !own.has(planKey(plan)));
+    for (const check of runAuditChecks(parsed[side], missing, channels)) own.set(planKey(check), check);
+    return own;
+  });
+  return [...plans.keys()].map((key) => [oldChecks!.get(key)!, newChecks!.get(key)!]);
 }
 
 function overallSafety(differences: readonly ProbeDifference[], relay: DiffReport['relay']): DiffReport['safety'] {
@@ -210,13 +220,11 @@ export function diffMappings(oldParsed: ParsedMappings, newParsed: ParsedMapping
   }
 
   const reports = [oldParsed, newParsed].map((parsed) => auditMappings(parsed, { channels })) as [AuditReport, AuditReport];
-  const plans = auditPlans(reports);
-  const [oldChecks, newChecks] = [oldParsed, newParsed].map((parsed) => runAuditChecks(parsed, plans, channels));
-  plans.forEach((plan, index) => {
+  for (const [oldCheck, newCheck] of auditPairs([oldParsed, newParsed], reports, channels)) {
     counts.audit += 1;
-    const comparison = compareChecks(oldChecks![index]!, newChecks![index]!);
-    if (comparison) differences.add({ kind: 'audit', probe: `${plan.id}: ${plan.description}`, source: 'audit', ...comparison });
-  });
+    const comparison = compareChecks(oldCheck, newCheck);
+    if (comparison) differences.add({ kind: 'audit', probe: `${newCheck.id}: ${newCheck.description}`, source: 'audit', ...comparison });
+  }
 
   const relay = { old: reports[0].openRelay, new: reports[1].openRelay };
   return {
