@@ -66,16 +66,20 @@ function literalFields(entry: Entry): Array<string | null> {
   return fields;
 }
 
-/** Texts the entry's pattern matches: at its shortest, with every `*` given a character, and at each subnet's boundaries. */
+/**
+ * Texts the entry's pattern matches: at its shortest, with wildcards filled in two different ways (a
+ * template that copies a saved item, T3, then shows in the output), and at each subnet's boundaries.
+ */
 function entryTexts(entry: Entry): Array<{ text: string; source: ProbeSource }> {
   const texts: Array<{ text: string; source: ProbeSource }> = [
     { text: sampleInput(entry.patternItems), source: 'entry' },
-    { text: sampleInput(entry.patternItems, { fillMany: true }), source: 'entry' },
+    { text: sampleInput(entry.patternItems, { many: 'x' }), source: 'entry' },
+    { text: sampleInput(entry.patternItems, { many: 'yz', one: 'y' }), source: 'entry' },
   ];
   for (const item of entry.patternItems) {
     if (item.kind !== 'ip') continue;
     for (const address of boundaryAddresses(item)) {
-      texts.push({ text: sampleInput(entry.patternItems, { fillMany: true, address: (other) => (other === item ? address : undefined) }), source: 'boundary' });
+      texts.push({ text: sampleInput(entry.patternItems, { many: 'x', address: (other) => (other === item ? address : undefined) }), source: 'boundary' });
     }
   }
   return texts;

@@ -181,8 +181,12 @@ function move(steps: readonly Step[], states: readonly number[], code: number): 
   return closure(steps, next);
 }
 
-/** Characters a witness prefers within an elementary interval: readable ones first. */
-const READABLE = [...'abcdefghijklmnopqrstuvwxyz0123456789.@-_ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((character) => character.codePointAt(0)!);
+/**
+ * Characters a witness prefers within an elementary interval: readable ones first, and letters that
+ * cannot extend an address run (P9.2) before those that can, so that a wildcard next to an IP
+ * construct does not swallow into its address.
+ */
+const READABLE = [...'xyzghijklmnopqrstuvw@-_abcdef0123456789.XYZGHIJKLMNOPQRSTUVWABCDEF'].map((character) => character.codePointAt(0)!);
 
 /** One code point per elementary interval of the steps, a readable one where the interval has one, the most readable first. */
 function witnessCodes(steps: readonly Step[]): number[] {
@@ -197,30 +201,28 @@ function witnessCodes(steps: readonly Step[]): number[] {
 
 /**
  * A shortest text that `first` accepts and that every one of `others` accepts (`othersAccept`) or
- * none of them does: a breadth-first walk over `first`'s state with the state sets of the others,
- * one code point per elementary interval. Null when there is none; undefined when the budget runs out.
+ * none of them does: a breadth-first walk over the state sets of all the patterns, one code point
+ * per elementary interval, the most readable first. Null when there is none; undefined when the
+ * budget runs out.
  */
 function findText(first: readonly Step[], others: ReadonlyArray<readonly Step[]>, othersAccept: boolean): string | null | undefined {
   const codes = witnessCodes([first, ...others].flat());
+  const patterns = [first, ...others];
   const seen = new Set<string>();
-  const queue: Array<{ state: number; states: number[][]; text: string }> = [];
-  const starts = others.map((steps) => closure(steps, [0]));
-  for (const state of closure(first, [0])) queue.push({ state, states: starts, text: '' });
+  const queue: Array<{ states: number[][]; text: string }> = [{ states: patterns.map((steps) => closure(steps, [0])), text: '' }];
   for (let head = 0; head < queue.length; head++) {
-    const { state, states, text } = queue[head]!;
-    const key = `${state}|${states.map((set) => set.join(',')).join('|')}`;
+    const { states, text } = queue[head]!;
+    const key = states.map((set) => set.join(',')).join('|');
     if (seen.has(key)) continue;
     if (seen.size >= PROOF_BUDGET) return undefined;
     seen.add(key);
-    const wanted = states.every((set, index) => set.includes(others[index]!.length) === othersAccept);
-    if (state === first.length && wanted) return text;
+    const accepting = states.map((set, index) => set.includes(patterns[index]!.length));
+    if (accepting[0] && accepting.slice(1).every((accepts) => accepts === othersAccept)) return text;
     for (const code of codes) {
-      const firstNext = move(first, [state], code);
-      if (firstNext.length === 0) continue;
-      const statesNext = states.map((set, index) => move(others[index]!, set, code));
-      // Every other must still be able to accept: a dead one can never come back.
-      if (othersAccept && statesNext.some((set) => set.length === 0)) continue;
-      for (const next of firstNext) queue.push({ state: next, states: statesNext, text: text + String.fromCodePoint(code) });
+      const next = states.map((set, index) => move(patterns[index]!, set, code));
+      // `first` must still be able to accept, and with `othersAccept` every other too: a dead one never comes back.
+      if (next[0]!.length === 0 || (othersAccept && next.some((set) => set.length === 0))) continue;
+      queue.push({ states: next, text: text + String.fromCodePoint(code) });
     }
   }
   return null;
@@ -232,29 +234,45 @@ function stretchIncluded(inner: readonly Step[], outer: readonly Step[]): boolea
   return counterexample === undefined ? null : counterexample === null;
 }
 
-/** The steps a witness is searched over: an IP construct stands for its first host, a back-match defeats the search. */
-function witnessSteps(items: readonly PatternItem[]): Step[] | null {
+/** The steps a witness is searched over: an IP construct stands for one address, a back-match defeats the search. */
+function witnessSteps(items: readonly PatternItem[], addressOf: (item: IpItem) => string): Step[] | null {
   const steps: Step[] = [];
   for (const item of items) {
     if (item.kind === 'backmatch') return null;
-    steps.push(...(item.kind === 'ip' ? literalSteps(sampleInput([item])) : itemSteps(item)));
+    steps.push(...(item.kind === 'ip' ? literalSteps(addressOf(item)) : itemSteps(item)));
   }
   return steps;
+}
+
+/**
+ * The address each IP construct of a search stands for: the network address of the narrowest subnet
+ * among all the patterns' that lies inside its own, so that nested subnets share an address and
+ * their patterns can meet on it.
+ */
+function sharedAddresses(patterns: ReadonlyArray<readonly PatternItem[]>): (item: IpItem) => string {
+  const subnets = patterns.flat().filter((item): item is IpItem => item.kind === 'ip');
+  return (item) => {
+    const narrowest = subnets
+      .filter((other) => subnetContains(item, other))
+      .reduce((best, other) => (other.prefixLength > best.prefixLength ? other : best), item);
+    return ipaddr.fromByteArray([...narrowest.network]).toString();
+  };
 }
 
 /**
  * A shortest text `pattern` matches that every one of `others` also matches (`othersMatch`) or that
  * none of them matches: what tells entries apart, what an entry decides past the earlier ones, or
  * where the order of two entries matters (M2). Null when there is none or it cannot be found
- * (back-matches, the search budget; an IP construct stands for its first host only).
+ * (back-matches, the search budget; an IP construct stands for one address of its subnet only).
  */
 export function witnessText(
   pattern: readonly PatternItem[],
   others: ReadonlyArray<readonly PatternItem[]>,
   othersMatch: boolean,
 ): string | null {
-  const first = witnessSteps(pattern);
-  const rest = others.map(witnessSteps);
+  const addressOf = sharedAddresses([pattern, ...others]);
+  const first = witnessSteps(pattern, addressOf);
+  const rest = others.map((items) => witnessSteps(items, addressOf));
   if (first === null || rest.some((steps) => steps === null)) return null;
   return findText(first, rest as Step[][], othersMatch) ?? null;
 }
@@ -277,8 +295,10 @@ export function patternCovers(earlier: readonly PatternItem[], later: readonly P
 export interface SampleChoices {
   /** The address an IP construct stands for; default the subnet's network address. */
   address?: (item: IpItem) => string | undefined;
-  /** Give a `*`-like item one character instead of none. */
-  fillMany?: boolean;
+  /** The text of a `*`: default none (a class-restricted `*` gets its first character when this is not empty). */
+  many?: string;
+  /** The character of a `%`; default `x`, not a hex letter: next to an IP construct it must not extend the address run (P9.2). */
+  one?: string;
 }
 
 /** A text the pattern matches, used as a quick necessary test before a proof: every item at its shortest unless `choices` say otherwise. */
@@ -290,7 +310,11 @@ export function sampleInput(items: readonly PatternItem[], choices: SampleChoice
     if (item.kind === 'literal') piece = item.text;
     else if (item.kind === 'backmatch') piece = captures[item.ref] ?? '';
     else if (item.kind === 'ip') piece = choices.address?.(item) ?? ipaddr.fromByteArray([...item.network]).toString();
-    else if (item.width === 'one' || choices.fillMany) piece = item.charClass.kind === 'any' ? 'a' : String.fromCodePoint(item.charClass.ranges[0]![0]);
+    else {
+      const text = item.width === 'one' ? (choices.one ?? 'x') : (choices.many ?? '');
+      if (item.charClass.kind === 'any') piece = text;
+      else if (text !== '') piece = String.fromCodePoint(item.charClass.ranges[0]![0]);
+    }
     if (item.kind !== 'literal' && item.kind !== 'backmatch' && item.capture !== null) captures[item.capture] = piece;
     text += piece;
   }
