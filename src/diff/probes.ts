@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { compilePattern, type CompiledPattern } from '../compile/index.js';
 import { lastAddress } from '../lint/addresses.js';
 import { sampleInput, witnessText } from '../lint/coverage.js';
 import type { Entry, IpItem, Table } from '../syntax/ast.js';
@@ -19,6 +20,8 @@ export interface TableProbe {
 const NEIGHBOURS = 3;
 /** Earlier entries an edited entry's witness must get past: the window the search can afford. */
 const EARLIER = 8;
+/** Edited entries of the other version an edited entry is compared with, the nearest first. */
+const ACROSS = 6;
 /** Entries a moved entry crossed whose overlap with it is searched. */
 const CROSSED = 64;
 /** Probes of one table, so that a rewritten huge table cannot grow the run without bound. */
@@ -93,11 +96,36 @@ function withField(text: string, position: number, value: string): string | null
   return fields.join('|');
 }
 
+/** Compiled patterns of the entries a diff looks at, compiled once each. */
+class Matchers {
+  private readonly compiled = new Map<Entry, CompiledPattern | null>();
+
+  /** Whether the entry's pattern matches the text; null when that cannot be told cheaply (a back-match search has a budget). */
+  matches(entry: Entry, text: string): boolean | null {
+    if (!this.compiled.has(entry)) {
+      this.compiled.set(entry, entry.patternItems.some((item) => item.kind === 'backmatch') ? null : compilePattern(entry.patternItems));
+    }
+    const matcher = this.compiled.get(entry);
+    return matcher ? matcher.match(text) !== null : null;
+  }
+
+  /**
+   * A text `entry` matches that every one of `others` matches too (`othersMatch`) or none of them:
+   * one of `known` when it qualifies, so that the search runs only when the samples do not do.
+   */
+  witness(entry: Entry, others: readonly Entry[], othersMatch: boolean, known: readonly string[]): string | null {
+    const qualifies = (text: string) =>
+      this.matches(entry, text) === true && others.every((other) => this.matches(other, text) === othersMatch);
+    return known.find(qualifies) ?? witnessText(entry.patternItems, others.map((other) => other.patternItems), othersMatch);
+  }
+}
+
 /**
  * Probes that may tell the two versions of an edited table apart, found from the patterns (M2): for
  * every touched entry, texts it matches (also past the earlier entries, with and without each
  * neighbour), its subnets' boundaries, and those texts with the literal fields of its neighbours;
- * for every moved entry, the texts both it and an entry it crossed match.
+ * for every edited entry, the texts it matches and the nearest edited entries of the other version
+ * do not, or do too; for every moved entry, the texts both it and an entry it crossed match.
  */
 export function editProbes(edit: TableEdit, oldTable: Table | undefined, newTable: Table | undefined): TableProbe[] {
   const found = new Map<string, ProbeSource>();
@@ -108,22 +136,21 @@ export function editProbes(edit: TableEdit, oldTable: Table | undefined, newTabl
     [edit.touched.old, oldTable],
     [edit.touched.new, newTable],
   ];
+  const matchers = new Matchers();
   for (const [entries, table] of sides) {
     const all = table?.entries ?? [];
     for (const entry of entries) {
       const at = entry.index - 1;
       const neighbours = all.slice(Math.max(0, at - NEIGHBOURS), at + NEIGHBOURS + 1).filter((other) => other !== entry);
       const texts = entryTexts(entry);
-      const pastEarlier = witnessText(entry.patternItems, all.slice(Math.max(0, at - EARLIER), at).map((other) => other.patternItems), false);
-      if (pastEarlier !== null) texts.push({ text: pastEarlier, source: 'entry' });
+      const samples = texts.map(({ text }) => text);
+      const searched = [matchers.witness(entry, all.slice(Math.max(0, at - EARLIER), at), false, samples)];
       for (const other of neighbours) {
-        for (const othersMatch of [true, false]) {
-          const text = witnessText(entry.patternItems, [other.patternItems], othersMatch);
-          if (text !== null) texts.push({ text, source: 'entry' });
-        }
-        const outside = witnessText(other.patternItems, [entry.patternItems], false);
+        searched.push(matchers.witness(entry, [other], true, samples), matchers.witness(entry, [other], false, samples));
+        const outside = matchers.witness(other, [entry], false, entryTexts(other).map(({ text }) => text));
         if (outside !== null) texts.push({ text: outside, source: 'neighbour' });
       }
+      for (const text of searched) if (text !== null) texts.push({ text, source: 'entry' });
       for (const { text, source } of texts) add(text, source);
       for (const other of neighbours) {
         literalFields(other).forEach((value, position) => {
@@ -133,8 +160,20 @@ export function editProbes(edit: TableEdit, oldTable: Table | undefined, newTabl
       }
     }
   }
+  // An edit replaces some entries by others: texts one side's entry matches and the nearest entries of the other side do not, or do too.
+  for (const [entries, others, table] of [[edit.touched.old, edit.touched.new, oldTable], [edit.touched.new, edit.touched.old, newTable]] as const) {
+    for (const entry of entries) {
+      const nearest = [...others].sort((a, b) => Math.abs(a.index - entry.index) - Math.abs(b.index - entry.index)).slice(0, ACROSS);
+      const earlier = (table?.entries ?? []).slice(Math.max(0, entry.index - 1 - EARLIER), entry.index - 1);
+      if (nearest.length > 0) add(matchers.witness(entry, [...earlier, ...nearest], false, []), 'entry');
+      for (const other of nearest) {
+        add(matchers.witness(entry, [other], false, []), 'entry');
+        add(matchers.witness(entry, [other], true, []), 'entry');
+      }
+    }
+  }
   for (const { entry, crossed } of edit.moves) {
-    for (const other of crossed.slice(0, CROSSED)) add(witnessText(entry.new.patternItems, [other.new.patternItems], true), 'entry');
+    for (const other of crossed.slice(0, CROSSED)) add(matchers.witness(entry.new, [other.new], true, []), 'entry');
   }
   return [...found].map(([input, source]) => ({ table: edit.table, input, inputFlags: '', source }));
 }

@@ -10,6 +10,8 @@ import { parseStrictIpAddress } from '../syntax/pattern/index.js';
 
 /** Pairs of automaton states explored before giving up on a proof. */
 const PROOF_BUDGET = 20_000;
+/** State combinations explored for a witness: a probe is worth less than a proof, and a diff searches many. */
+const WITNESS_BUDGET = 500;
 
 const MAX_CODE_POINT = 0x10ffff;
 const ANY_CHARACTER: readonly CodeRange[] = [[0, MAX_CODE_POINT]];
@@ -162,14 +164,20 @@ function accepts(step: Step, code: number): boolean {
   return step.ranges.some(([low, high]) => code >= low && code <= high);
 }
 
-/** The states reached from `states` without reading: a repeated step may be passed over. */
-function closure(steps: readonly Step[], states: Iterable<number>): number[] {
-  const reached = new Set<number>();
+/**
+ * The states reached from `states` (ascending) without reading: a repeated step may be passed over.
+ * Steps are a chain, so a state at or below the last one reached adds nothing new.
+ */
+function closure(steps: readonly Step[], states: readonly number[]): number[] {
+  const reached: number[] = [];
+  let last = -1;
   for (let state of states) {
-    reached.add(state);
-    while (steps[state]?.repeated) reached.add(++state);
+    if (state <= last) continue;
+    reached.push(state);
+    while (steps[state]?.repeated) reached.push(++state);
+    last = state;
   }
-  return [...reached].sort((a, b) => a - b);
+  return reached;
 }
 
 function move(steps: readonly Step[], states: readonly number[], code: number): number[] {
@@ -202,27 +210,34 @@ function witnessCodes(steps: readonly Step[]): number[] {
 /**
  * A shortest text that `first` accepts and that every one of `others` accepts (`othersAccept`) or
  * none of them does: a breadth-first walk over the state sets of all the patterns, one code point
- * per elementary interval, the most readable first. Null when there is none; undefined when the
- * budget runs out.
+ * per elementary interval, the most readable first. Null when there is none; undefined when more
+ * than `budget` state combinations would have to be explored.
  */
-function findText(first: readonly Step[], others: ReadonlyArray<readonly Step[]>, othersAccept: boolean): string | null | undefined {
+function findText(first: readonly Step[], others: ReadonlyArray<readonly Step[]>, othersAccept: boolean, budget: number): string | null | undefined {
   const codes = witnessCodes([first, ...others].flat());
   const patterns = [first, ...others];
-  const seen = new Set<string>();
-  const queue: Array<{ states: number[][]; text: string }> = [{ states: patterns.map((steps) => closure(steps, [0])), text: '' }];
+  const start = patterns.map((steps) => closure(steps, [0]));
+  const seen = new Set<string>([start.map((set) => set.join(',')).join('|')]);
+  // Texts are rebuilt from parent links: the queue holds one code point per state, not a string.
+  const queue: Array<{ states: number[][]; parent: number; code: number }> = [{ states: start, parent: -1, code: 0 }];
+  const textAt = (index: number): string => {
+    const codesBack: number[] = [];
+    for (let at = index; at > 0; at = queue[at]!.parent) codesBack.push(queue[at]!.code);
+    return String.fromCodePoint(...codesBack.reverse());
+  };
   for (let head = 0; head < queue.length; head++) {
-    const { states, text } = queue[head]!;
-    const key = states.map((set) => set.join(',')).join('|');
-    if (seen.has(key)) continue;
-    if (seen.size >= PROOF_BUDGET) return undefined;
-    seen.add(key);
+    const { states } = queue[head]!;
     const accepting = states.map((set, index) => set.includes(patterns[index]!.length));
-    if (accepting[0] && accepting.slice(1).every((accepts) => accepts === othersAccept)) return text;
+    if (accepting[0] && accepting.slice(1).every((accepts) => accepts === othersAccept)) return textAt(head);
     for (const code of codes) {
       const next = states.map((set, index) => move(patterns[index]!, set, code));
       // `first` must still be able to accept, and with `othersAccept` every other too: a dead one never comes back.
       if (next[0]!.length === 0 || (othersAccept && next.some((set) => set.length === 0))) continue;
-      queue.push({ states: next, text: text + String.fromCodePoint(code) });
+      const key = next.map((set) => set.join(',')).join('|');
+      if (seen.has(key)) continue;
+      if (seen.size >= budget) return undefined;
+      seen.add(key);
+      queue.push({ states: next, parent: head, code });
     }
   }
   return null;
@@ -230,7 +245,7 @@ function findText(first: readonly Step[], others: ReadonlyArray<readonly Step[]>
 
 /** Regular inclusion of one stretch in another: no text `inner` accepts that `outer` rejects. Null when the budget runs out. */
 function stretchIncluded(inner: readonly Step[], outer: readonly Step[]): boolean | null {
-  const counterexample = findText(inner, [outer], false);
+  const counterexample = findText(inner, [outer], false, PROOF_BUDGET);
   return counterexample === undefined ? null : counterexample === null;
 }
 
@@ -274,7 +289,7 @@ export function witnessText(
   const first = witnessSteps(pattern, addressOf);
   const rest = others.map((items) => witnessSteps(items, addressOf));
   if (first === null || rest.some((steps) => steps === null)) return null;
-  return findText(first, rest as Step[][], othersMatch) ?? null;
+  return findText(first, rest as Step[][], othersMatch, WITNESS_BUDGET) ?? null;
 }
 
 /**
@@ -289,6 +304,11 @@ export function patternCovers(earlier: readonly PatternItem[], later: readonly P
   if (inner.addresses.length !== outer.addresses.length) return false;
   if (!outer.addresses.every((address, index) => subnetContains(address, inner.addresses[index]!))) return false;
   return outer.stretches.every((stretch, index) => stretchIncluded(inner.stretches[index]!, stretch) === true);
+}
+
+/** A character of a class, the most readable one (not a hex letter when it can help it, P9.2) or else its first. */
+function classCode(ranges: readonly CodeRange[]): number {
+  return READABLE.find((code) => ranges.some(([low, high]) => code >= low && code <= high)) ?? ranges[0]![0];
 }
 
 /** How {@link sampleInput} fills the items that accept more than one text. */
@@ -313,7 +333,7 @@ export function sampleInput(items: readonly PatternItem[], choices: SampleChoice
     else {
       const text = item.width === 'one' ? (choices.one ?? 'x') : (choices.many ?? '');
       if (item.charClass.kind === 'any') piece = text;
-      else if (text !== '') piece = String.fromCodePoint(item.charClass.ranges[0]![0]);
+      else if (text !== '') piece = String.fromCodePoint(classCode(item.charClass.ranges));
     }
     if (item.kind !== 'literal' && item.kind !== 'backmatch' && item.capture !== null) captures[item.capture] = piece;
     text += piece;

@@ -73,9 +73,9 @@ describe('diff finds the differences a random probe sample finds', () => {
         if (report instanceof TupleError) throw report;
         const reported = report.differences.some((difference) => difference.kind === 'mapping');
         if (reported) tally.found += 1;
-        expect(reported, `sample probe ${JSON.stringify(witness)} maps differently:\n${text(entries)}---\n${text(applied(entries, edits))}`).toBe(true);
+        expect(reported, `sample probe ${JSON.stringify(witness)} maps differently:\n${text(entries)}---\n${text(applied(entries, edits))}---\n${JSON.stringify(report)}`).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 500 },
     );
-  });
+  }, 120_000);
 });
