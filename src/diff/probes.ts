@@ -21,7 +21,7 @@ const NEIGHBOURS = 3;
 /** Earlier entries an edited entry's witness must get past: the window the search can afford. */
 const EARLIER = 8;
 /** Edited entries of the other version an edited entry is compared with, the nearest first. */
-const ACROSS = 6;
+const ACROSS = 3;
 /** Entries a moved entry crossed whose overlap with it is searched. */
 const CROSSED = 64;
 /** Probes of one table, so that a rewritten huge table cannot grow the run without bound. */
@@ -125,7 +125,7 @@ class Matchers {
  * every touched entry, texts it matches (also past the earlier entries, with and without each
  * neighbour), its subnets' boundaries, and those texts with the literal fields of its neighbours;
  * for every edited entry, the texts it matches and the nearest edited entries of the other version
- * do not, or do too; for every moved entry, the texts both it and an entry it crossed match.
+ * do not; for every moved entry, the texts both it and an entry it crossed match.
  */
 export function editProbes(edit: TableEdit, oldTable: Table | undefined, newTable: Table | undefined): TableProbe[] {
   const found = new Map<string, ProbeSource>();
@@ -160,16 +160,13 @@ export function editProbes(edit: TableEdit, oldTable: Table | undefined, newTabl
       }
     }
   }
-  // An edit replaces some entries by others: texts one side's entry matches and the nearest entries of the other side do not, or do too.
+  // An edit replaces some entries by others: texts one side's entry matches and the nearest entries of the other side do not.
   for (const [entries, others, table] of [[edit.touched.old, edit.touched.new, oldTable], [edit.touched.new, edit.touched.old, newTable]] as const) {
     for (const entry of entries) {
       const nearest = [...others].sort((a, b) => Math.abs(a.index - entry.index) - Math.abs(b.index - entry.index)).slice(0, ACROSS);
-      const earlier = (table?.entries ?? []).slice(Math.max(0, entry.index - 1 - EARLIER), entry.index - 1);
+      const earlier = (table?.entries ?? []).slice(Math.max(0, entry.index - 1 - ACROSS), entry.index - 1);
       if (nearest.length > 0) add(matchers.witness(entry, [...earlier, ...nearest], false, []), 'entry');
-      for (const other of nearest) {
-        add(matchers.witness(entry, [other], false, []), 'entry');
-        add(matchers.witness(entry, [other], true, []), 'entry');
-      }
+      for (const other of nearest) add(matchers.witness(entry, [other], false, []), 'entry');
     }
   }
   for (const { entry, crossed } of edit.moves) {
