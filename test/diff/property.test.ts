@@ -75,7 +75,8 @@ describe('diff finds the differences a random probe sample finds', () => {
         if (reported) tally.found += 1;
         expect(reported, `sample probe ${JSON.stringify(witness)} maps differently:\n${text(entries)}---\n${text(applied(entries, edits))}---\n${JSON.stringify(report)}`).toBe(true);
       }),
-      { numRuns: 500 },
+      // A fixed seed keeps CI reproducible; longer random runs are for measuring the fraction by hand.
+      { numRuns: 500, seed: 16 },
     );
   }, 120_000);
 });
