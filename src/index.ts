@@ -1,6 +1,6 @@
 /**
  * imsmap: read Messaging Server (iMS/PMDF) mappings files and answer as the MTA would.
- * One public entry; each stage of the data's way (syntax, compile, engine, access, lint) exports
+ * One public entry; each stage of the data's way (syntax, compile, engine, access, lint, diff) exports
  * its small public face here.
  */
 export type * from './syntax/ast.js';
@@ -14,3 +14,4 @@ export * from './syntax/index.js';
 export * from './adapters/index.js';
 export * from './cases/index.js';
 export * from './lint/index.js';
+export * from './diff/index.js';

@@ -22,6 +22,8 @@ export class UsageError extends Error {
 export interface CommandOption {
   type: 'string' | 'boolean';
   short?: string;
+  /** The option may be given more than once; its value is then the list of every value. */
+  multiple?: boolean;
   default?: string | boolean;
   description: string;
 }

@@ -224,6 +224,20 @@ function internalSentence(entries: InternalEntry[]): string {
   return `Internal clients (INTERNAL_IP gives $Y): ${listed.join(', ')}; every other client is external.`;
 }
 
+/** The lint context and access policy the audit's checks run against. */
+function auditSetup(parsed: ParsedMappings, givenChannels: ChannelConfig | undefined) {
+  const base = defaultLintConfig(process.cwd());
+  const channels = givenChannels ?? base.channels;
+  const context = new LintContext(parsed, { ...base, channels });
+  return { context, policy: policyFor(context, channels), channels };
+}
+
+/** Runs given checks of the battery against a file: how `imsmap diff` runs one version's battery on the other. */
+export function runAuditChecks(parsed: ParsedMappings, plans: readonly CheckPlan[], channels?: ChannelConfig): AuditCheck[] {
+  const { context, policy } = auditSetup(parsed, channels);
+  return plans.map((plan) => runCheck(context, policy, plan));
+}
+
 /**
  * Runs a standard battery of tuples through the file's access tables (A22–A25) and says whether the
  * site is an open relay (with the tuple that proves it), who may submit on which port without
@@ -244,10 +258,7 @@ export function auditMappings(parsed: ParsedMappings, options: AuditOptions = {}
       summary: [`CANNOT JUDGE: the mappings could not be read (${reasons}); nothing is known about relaying.`],
     };
   }
-  const base = defaultLintConfig(process.cwd());
-  const channels = options.channels ?? base.channels;
-  const context = new LintContext(parsed, { ...base, channels });
-  const policy = policyFor(context, channels);
+  const { context, policy, channels } = auditSetup(parsed, options.channels);
   const entries = internalEntries(context);
   const classify = (address: string) => policy.classifyClient(address) === true;
   // Prefer a LAN host to loopback: it shows what the site's own network may do.

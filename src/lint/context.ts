@@ -7,7 +7,7 @@ import { findPreemptions, type Preemption } from './reachability.js';
 /** What every lint rule sees: the parsed file, the configuration, and analyses computed once and shared. */
 export class LintContext {
   private compiled: MappingSet | undefined;
-  private preemptions: Map<Entry, Preemption> | undefined;
+  private readonly preemptions = new Map<Table, Map<Entry, Preemption>>();
   private readonly byName: Map<string, Table>;
 
   constructor(
@@ -41,9 +41,16 @@ export class LintContext {
     return this.compiled;
   }
 
-  /** M2: for each entry an earlier entry always pre-empts, that pre-emption. */
+  /** M2: for each entry an earlier entry always pre-empts, that pre-emption. Each table is analysed when first asked about. */
   preemption(entry: Entry): Preemption | undefined {
-    this.preemptions ??= new Map(this.tables.flatMap((table) => findPreemptions(table)).map((found) => [found.entry, found]));
-    return this.preemptions.get(entry);
+    // By position, not by name: a file may repeat a table name (F12), and each table is analysed on its own.
+    const table = this.tables.find((candidate) => candidate.entries[entry.index - 1] === entry);
+    if (table === undefined) return undefined;
+    let found = this.preemptions.get(table);
+    if (found === undefined) {
+      found = new Map(findPreemptions(table).map((preemption) => [preemption.entry, preemption]));
+      this.preemptions.set(table, found);
+    }
+    return found.get(entry);
   }
 }

@@ -10,6 +10,8 @@ import { parseStrictIpAddress } from '../syntax/pattern/index.js';
 
 /** Pairs of automaton states explored before giving up on a proof. */
 const PROOF_BUDGET = 20_000;
+/** State combinations explored for a witness: a probe is worth less than a proof, and a diff searches many. */
+const WITNESS_BUDGET = 500;
 
 const MAX_CODE_POINT = 0x10ffff;
 const ANY_CHARACTER: readonly CodeRange[] = [[0, MAX_CODE_POINT]];
@@ -162,14 +164,20 @@ function accepts(step: Step, code: number): boolean {
   return step.ranges.some(([low, high]) => code >= low && code <= high);
 }
 
-/** The states reached from `states` without reading: a repeated step may be passed over. */
-function closure(steps: readonly Step[], states: Iterable<number>): number[] {
-  const reached = new Set<number>();
+/**
+ * The states reached from `states` (ascending) without reading: a repeated step may be passed over.
+ * Steps are a chain, so a state at or below the last one reached adds nothing new.
+ */
+function closure(steps: readonly Step[], states: readonly number[]): number[] {
+  const reached: number[] = [];
+  let last = -1;
   for (let state of states) {
-    reached.add(state);
-    while (steps[state]?.repeated) reached.add(++state);
+    if (state <= last) continue;
+    reached.push(state);
+    while (steps[state]?.repeated) reached.push(++state);
+    last = state;
   }
-  return [...reached].sort((a, b) => a - b);
+  return reached;
 }
 
 function move(steps: readonly Step[], states: readonly number[], code: number): number[] {
@@ -182,33 +190,106 @@ function move(steps: readonly Step[], states: readonly number[], code: number): 
 }
 
 /**
- * Regular inclusion of one stretch in another: explores pairs (state of `inner`, set of states of
- * `outer`) over one representative per elementary interval. A pair where `inner` accepts and `outer`
- * does not disproves it. Null when the budget runs out.
+ * Characters a witness prefers within an elementary interval: readable ones first, and letters that
+ * cannot extend an address run (P9.2) before those that can, so that a wildcard next to an IP
+ * construct does not swallow into its address.
  */
-function stretchIncluded(inner: readonly Step[], outer: readonly Step[]): boolean | null {
-  const codes = representatives([...inner, ...outer]);
-  const innerEnd = inner.length;
-  const outerEnd = outer.length;
-  const seen = new Set<string>();
-  const pending: Array<[number, number[]]> = [];
-  const outerStart = closure(outer, [0]);
-  for (const state of closure(inner, [0])) pending.push([state, outerStart]);
-  while (pending.length > 0) {
-    const [state, outerStates] = pending.pop()!;
-    const key = `${state}|${outerStates.join(',')}`;
-    if (seen.has(key)) continue;
-    if (seen.size >= PROOF_BUDGET) return null;
-    seen.add(key);
-    if (state === innerEnd && !outerStates.includes(outerEnd)) return false;
+const READABLE = [...'xyzghijklmnopqrstuvw@-_abcdef0123456789.XYZGHIJKLMNOPQRSTUVWABCDEF'].map((character) => character.codePointAt(0)!);
+
+/** One code point per elementary interval of the steps, a readable one where the interval has one, the most readable first. */
+function witnessCodes(steps: readonly Step[]): number[] {
+  const bounds = representatives(steps);
+  const codes = bounds.map((low, index) => {
+    const high = (bounds[index + 1] ?? MAX_CODE_POINT + 1) - 1;
+    return READABLE.find((code) => code >= low && code <= high) ?? low;
+  });
+  const rank = (code: number) => (READABLE.includes(code) ? READABLE.indexOf(code) : READABLE.length);
+  return codes.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * A shortest text that `first` accepts and that every one of `others` accepts (`othersAccept`) or
+ * none of them does: a breadth-first walk over the state sets of all the patterns, one code point
+ * per elementary interval, the most readable first. Null when there is none; undefined when more
+ * than `budget` state combinations would have to be explored.
+ */
+function findText(first: readonly Step[], others: ReadonlyArray<readonly Step[]>, othersAccept: boolean, budget: number): string | null | undefined {
+  const codes = witnessCodes([first, ...others].flat());
+  const patterns = [first, ...others];
+  const start = patterns.map((steps) => closure(steps, [0]));
+  const seen = new Set<string>([start.map((set) => set.join(',')).join('|')]);
+  // Texts are rebuilt from parent links: the queue holds one code point per state, not a string.
+  const queue: Array<{ states: number[][]; parent: number; code: number }> = [{ states: start, parent: -1, code: 0 }];
+  const textAt = (index: number): string => {
+    const codesBack: number[] = [];
+    for (let at = index; at > 0; at = queue[at]!.parent) codesBack.push(queue[at]!.code);
+    return String.fromCodePoint(...codesBack.reverse());
+  };
+  for (let head = 0; head < queue.length; head++) {
+    const { states } = queue[head]!;
+    const accepting = states.map((set, index) => set.includes(patterns[index]!.length));
+    if (accepting[0] && accepting.slice(1).every((accepts) => accepts === othersAccept)) return textAt(head);
     for (const code of codes) {
-      const innerNext = move(inner, [state], code);
-      if (innerNext.length === 0) continue;
-      const outerNext = move(outer, outerStates, code);
-      for (const next of innerNext) pending.push([next, outerNext]);
+      const next = states.map((set, index) => move(patterns[index]!, set, code));
+      // `first` must still be able to accept, and with `othersAccept` every other too: a dead one never comes back.
+      if (next[0]!.length === 0 || (othersAccept && next.some((set) => set.length === 0))) continue;
+      const key = next.map((set) => set.join(',')).join('|');
+      if (seen.has(key)) continue;
+      if (seen.size >= budget) return undefined;
+      seen.add(key);
+      queue.push({ states: next, parent: head, code });
     }
   }
-  return true;
+  return null;
+}
+
+/** Regular inclusion of one stretch in another: no text `inner` accepts that `outer` rejects. Null when the budget runs out. */
+function stretchIncluded(inner: readonly Step[], outer: readonly Step[]): boolean | null {
+  const counterexample = findText(inner, [outer], false, PROOF_BUDGET);
+  return counterexample === undefined ? null : counterexample === null;
+}
+
+/** The steps a witness is searched over: an IP construct stands for one address, a back-match defeats the search. */
+function witnessSteps(items: readonly PatternItem[], addressOf: (item: IpItem) => string): Step[] | null {
+  const steps: Step[] = [];
+  for (const item of items) {
+    if (item.kind === 'backmatch') return null;
+    steps.push(...(item.kind === 'ip' ? literalSteps(addressOf(item)) : itemSteps(item)));
+  }
+  return steps;
+}
+
+/**
+ * The address each IP construct of a search stands for: the network address of the narrowest subnet
+ * among all the patterns' that lies inside its own, so that nested subnets share an address and
+ * their patterns can meet on it.
+ */
+function sharedAddresses(patterns: ReadonlyArray<readonly PatternItem[]>): (item: IpItem) => string {
+  const subnets = patterns.flat().filter((item): item is IpItem => item.kind === 'ip');
+  return (item) => {
+    const narrowest = subnets
+      .filter((other) => subnetContains(item, other))
+      .reduce((best, other) => (other.prefixLength > best.prefixLength ? other : best), item);
+    return ipaddr.fromByteArray([...narrowest.network]).toString();
+  };
+}
+
+/**
+ * A shortest text `pattern` matches that every one of `others` also matches (`othersMatch`) or that
+ * none of them matches: what tells entries apart, what an entry decides past the earlier ones, or
+ * where the order of two entries matters (M2). Null when there is none or it cannot be found
+ * (back-matches, the search budget; an IP construct stands for one address of its subnet only).
+ */
+export function witnessText(
+  pattern: readonly PatternItem[],
+  others: ReadonlyArray<readonly PatternItem[]>,
+  othersMatch: boolean,
+): string | null {
+  const addressOf = sharedAddresses([pattern, ...others]);
+  const first = witnessSteps(pattern, addressOf);
+  const rest = others.map((items) => witnessSteps(items, addressOf));
+  if (first === null || rest.some((steps) => steps === null)) return null;
+  return findText(first, rest as Step[][], othersMatch, WITNESS_BUDGET) ?? null;
 }
 
 /**
@@ -225,16 +306,35 @@ export function patternCovers(earlier: readonly PatternItem[], later: readonly P
   return outer.stretches.every((stretch, index) => stretchIncluded(inner.stretches[index]!, stretch) === true);
 }
 
-/** A text the pattern matches, used as a quick necessary test before a proof: every item at its shortest. */
-export function sampleInput(items: readonly PatternItem[]): string {
+/** A character of a class, the most readable one (not a hex letter when it can help it, P9.2) or else its first. */
+function classCode(ranges: readonly CodeRange[]): number {
+  return READABLE.find((code) => ranges.some(([low, high]) => code >= low && code <= high)) ?? ranges[0]![0];
+}
+
+/** How {@link sampleInput} fills the items that accept more than one text. */
+export interface SampleChoices {
+  /** The address an IP construct stands for; default the subnet's network address. */
+  address?: (item: IpItem) => string | undefined;
+  /** The text of a `*`: default none (a class-restricted `*` gets its first character when this is not empty). */
+  many?: string;
+  /** The character of a `%`; default `x`, not a hex letter: next to an IP construct it must not extend the address run (P9.2). */
+  one?: string;
+}
+
+/** A text the pattern matches, used as a quick necessary test before a proof: every item at its shortest unless `choices` say otherwise. */
+export function sampleInput(items: readonly PatternItem[], choices: SampleChoices = {}): string {
   const captures: string[] = [];
   let text = '';
   for (const item of items) {
     let piece = '';
     if (item.kind === 'literal') piece = item.text;
     else if (item.kind === 'backmatch') piece = captures[item.ref] ?? '';
-    else if (item.kind === 'ip') piece = ipaddr.fromByteArray([...item.network]).toString();
-    else if (item.width === 'one') piece = item.charClass.kind === 'any' ? 'a' : String.fromCodePoint(item.charClass.ranges[0]![0]);
+    else if (item.kind === 'ip') piece = choices.address?.(item) ?? ipaddr.fromByteArray([...item.network]).toString();
+    else {
+      const text = item.width === 'one' ? (choices.one ?? 'x') : (choices.many ?? '');
+      if (item.charClass.kind === 'any') piece = text;
+      else if (text !== '') piece = String.fromCodePoint(classCode(item.charClass.ranges));
+    }
     if (item.kind !== 'literal' && item.kind !== 'backmatch' && item.capture !== null) captures[item.capture] = piece;
     text += piece;
   }

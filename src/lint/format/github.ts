@@ -6,12 +6,12 @@ import type { LintReport } from './report.js';
 const COMMANDS: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
 /** Escaping of a workflow command's message (GitHub's toolkit `escapeData`). */
-function escapeData(text: string): string {
+export function escapeData(text: string): string {
   return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }
 
 /** Escaping of a workflow command's property value (GitHub's toolkit `escapeProperty`). */
-function escapeProperty(text: string): string {
+export function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
 
