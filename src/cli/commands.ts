@@ -3,8 +3,9 @@ import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { decideCommand } from './decide.js';
 import { lintCommand } from './lint.js';
+import { lspCommand } from './lsp.js';
 import { matchCommand } from './match.js';
 import { testCommand } from './test.js';
 
 /** Every subcommand, in the order `imsmap --help` lists them. */
-export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand];
+export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand, lspCommand];
