@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { readAccessResult, type AccessTable } from '../access/reading.js';
 import { flagMeaning } from '../lint/flags.js';
 import { isAccessTable } from '../lint/names.js';
@@ -47,7 +48,8 @@ function itemWords(item: PatternItem): string {
     }
     case 'ip': {
       const family = item.family === 'ipv4' ? 'IPv4' : 'IPv6';
-      return `an ${family} address in the subnet ${item.address}/${item.prefixLength} (P9)${savedAs(item.capture)}`;
+      const network = ipaddr.fromByteArray([...item.network]).toString();
+      return `an ${family} address in the subnet ${network}/${item.prefixLength} (P9)${savedAs(item.capture)}`;
     }
   }
 }

@@ -59,7 +59,8 @@ export function runLanguageServer(streams: ServerStreams): Promise<void> {
   const publish = (file: string, checked: CheckedDocument | undefined, failure?: string) => {
     const own = checked?.diagnostics.filter((diagnostic) => diagnostic.file === file).map(toLspDiagnostic) ?? [];
     if (failure !== undefined) own.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'imsmap', message: `imsmap could not check this file: ${failure}` });
-    void connection.sendDiagnostics({ uri: uriOfFile(file), diagnostics: own });
+    const uri = uriOfFile(file);
+    void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: own });
   };
 
   /** Checks a document, then every open document that includes it (F7). */

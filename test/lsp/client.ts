@@ -87,6 +87,39 @@ export class LspClient {
     return this.diagnostics.get(uri)![after]!.diagnostics;
   }
 
+  /** Waits for the diagnostics of the document's latest version. */
+  async settled(uri: string, timeoutMs = 20_000): Promise<Diagnostic[]> {
+    const version = this.versions.get(uri);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const latest = this.diagnostics.get(uri)?.at(-1);
+      if (latest && latest.version === version) return latest.diagnostics;
+      if (Date.now() > deadline) throw new Error(`no diagnostics for version ${version} of ${uri}; server stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+
+  /** The diagnostics last published for a document. */
+  latest(uri: string): Diagnostic[] {
+    return this.diagnostics.get(uri)?.at(-1)?.diagnostics ?? [];
+  }
+
+  /** Waits until the diagnostics last published for a document satisfy a condition. */
+  async waitFor(uri: string, condition: (diagnostics: Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition(this.latest(uri))) {
+      if (Date.now() > deadline) throw new Error(`diagnostics of ${uri} never met the condition; server stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+    return this.latest(uri);
+  }
+
   /** How many diagnostics notifications a document has had. */
   published(uri: string): number {
     return this.diagnostics.get(uri)?.length ?? 0;
