@@ -29,9 +29,9 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  /** Starts `node dist/cli/main.js lsp` and initialises it with the repository as the workspace. */
-  static async start(root = repoDir): Promise<LspClient> {
-    const child = spawn(process.execPath, [cliPath, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Starts `node dist/cli/main.js lsp` (or another server script) and initialises it with `root` as the workspace. */
+  static async start(root = repoDir, server: string[] = [cliPath, 'lsp']): Promise<LspClient> {
+    const child = spawn(process.execPath, [...server, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     child.stderr!.on('data', (chunk) => (client.stderr += String(chunk)));
