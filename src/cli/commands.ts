@@ -4,9 +4,10 @@ import type { Command } from './command.js';
 import { decideCommand } from './decide.js';
 import { diffCommand } from './diff.js';
 import { lintCommand } from './lint.js';
+import { lspCommand } from './lsp.js';
 import { matchCommand } from './match.js';
 import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
 
 /** Every subcommand, in the order `imsmap --help` lists them. */
-export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand, diffCommand, serveCommand];
+export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand, diffCommand, serveCommand, lspCommand];

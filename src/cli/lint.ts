@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import micromatch from 'micromatch';
-import { ConfigError, configResolver, type LintConfig } from '../lint/config.js';
+import { ConfigError, configResolver, isIgnored } from '../lint/config.js';
 import { ruleCatalogue } from '../lint/catalogue.js';
 import { lintFormatters, type LintReport } from '../lint/format/index.js';
 import { lintFile, type LintedFile } from '../lint/lint.js';
@@ -68,13 +68,6 @@ function warningLimit(value: unknown): number | undefined {
   const text = String(value);
   if (!/^\d+$/.test(text)) throw new UsageError(`--max-warnings takes a whole number, not '${text}'`);
   return Number(text);
-}
-
-/** Whether a configuration's ignore globs (relative to its folder) name the file. */
-function isIgnored(file: string, config: LintConfig, cwd: string): boolean {
-  if (config.ignores.length === 0) return false;
-  const relative = path.relative(config.directory, path.resolve(cwd, file)).split(path.sep).join('/');
-  return micromatch.isMatch(relative, config.ignores, { dot: true });
 }
 
 /**

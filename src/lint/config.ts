@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import micromatch from 'micromatch';
 import { z } from 'zod';
 import { channelConfigSchema, TupleError, validateTuple, type ChannelConfig } from '../access/schemas.js';
 import { isParseError, ruleCatalogue, ruleFor } from './catalogue.js';
@@ -158,4 +159,11 @@ export function configResolver(cwd: string, named?: string): (mappingsFile: stri
     const found = findLintConfig(mappingsFile, cwd);
     return found === null ? fallback : load(found);
   };
+}
+
+/** Whether a configuration's ignore globs (relative to its folder) name the file, which lint then skips. */
+export function isIgnored(file: string, config: LintConfig, cwd: string): boolean {
+  if (config.ignores.length === 0) return false;
+  const relative = path.relative(config.directory, path.resolve(cwd, file)).split(path.sep).join('/');
+  return micromatch.isMatch(relative, config.ignores, { dot: true });
 }

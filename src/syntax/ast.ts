@@ -157,10 +157,22 @@ export interface Table {
   entries: Entry[];
 }
 
+/** An include line (F7) that names a file, whether or not the file could be read. */
+export interface IncludeLine {
+  /** The file spec as written after `<`, white space trimmed. */
+  spec: string;
+  /** The path it names, relative specs resolved against the including file's folder (F7 Decision). */
+  file: string;
+  /** Where the spec stands on the include line. */
+  span: Span;
+}
+
 /** What the parser returns: the tables it could build and every diagnostic, never an exception. */
 export interface ParsedMappings {
   tables: Table[];
   diagnostics: Diagnostic[];
   /** The top-level file followed by every file read through an include, in reading order. */
   files: string[];
+  /** Every include line that names a file, in reading order: what editors link to. */
+  includes: IncludeLine[];
 }

@@ -1,5 +1,5 @@
 import type { IToken } from 'chevrotain';
-import type { Entry, ParsedMappings, Span, Table, TextOrigin } from './ast.js';
+import type { Entry, IncludeLine, ParsedMappings, Span, Table, TextOrigin } from './ast.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { fileIdentity, includePath, isUnreadable, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, LogicalLineReader, type LogicalLine } from './lines.js';
@@ -27,6 +27,7 @@ interface BuildState {
   target: Table | null | 'discard';
   diagnostics: Diagnostic[];
   files: string[];
+  includes: IncludeLine[];
   readInclude: IncludeReader;
   /** Identities of the files being read, outermost first, for F7's cycle check. */
   reading: string[];
@@ -51,13 +52,14 @@ export function buildMappings(input: string | Uint8Array, file: string, readIncl
     target: null,
     diagnostics: [],
     files: [],
+    includes: [],
     readInclude,
     reading: [],
     templates: [],
     previousTemplate: null,
   };
   readFile(state, input, file, 0);
-  return { tables: state.tables, diagnostics: inReadingOrder(state.diagnostics, state.files), files: state.files };
+  return { tables: state.tables, diagnostics: inReadingOrder(state.diagnostics, state.files), files: state.files, includes: state.includes };
 }
 
 /** Sorts diagnostics by file (in reading order), line and column, keeping the order of equal positions. */
@@ -336,6 +338,7 @@ function includeFile(state: BuildState, line: LogicalLine, depth: number): void 
     state.diagnostics.push(diagnosticAt(line.origin, specOffset, spec.length, { severity: 'error', code, message }));
   };
   const file = includePath(line.file, spec);
+  state.includes.push({ spec, file, span: spanAt(line.origin, specOffset, spec.length) });
   if (depth >= MAX_INCLUDE_DEPTH) {
     report('include-depth', `includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${file}" is not read`);
     return;

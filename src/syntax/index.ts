@@ -46,6 +46,7 @@ export function readMappingsFile(path: string, readFile: IncludeReader, readIncl
       tables: [],
       diagnostics: [diagnosticAt(origin, 0, 0, { severity: 'error', code: 'unreadable-file', message })],
       files: [path],
+      includes: [],
     };
   }
   return parseMappings(content, { file: path, readInclude });

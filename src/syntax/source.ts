@@ -25,6 +25,22 @@ export function positionAt(origin: TextOrigin, offset: number): { line: number; 
 }
 
 /**
+ * The offset in a text of `length` code units with this origin of the character at a file position
+ * (1-based line and column); the position just after the text counts. Undefined when the position
+ * is outside the text.
+ */
+export function offsetAt(origin: TextOrigin, length: number, line: number, column: number): number | undefined {
+  const { segments } = origin;
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
+    if (segment.line !== line || column < segment.column) continue;
+    const offset = segment.offset + column - segment.column;
+    if (offset <= (segments[index + 1]?.offset ?? length)) return offset;
+  }
+  return undefined;
+}
+
+/**
  * The span of `length` code units from `offset`. The end is placed just after the last character
  * rather than at `offset + length`, which would land at the start of the next segment when the
  * range ends at a continuation join.

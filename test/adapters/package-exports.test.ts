@@ -33,9 +33,10 @@ describe('package.json exports', () => {
     expect(existsSync(path.join(ROOT, 'docs', 'case-file.schema.json'))).toBe(true);
   });
 
-  test('smtp-server and vitest are optional peer dependencies', () => {
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['smtp-server', 'vitest']);
-    expect(manifest.peerDependenciesMeta).toEqual({ 'smtp-server': { optional: true }, vitest: { optional: true } });
+  test('smtp-server, vitest and the language-server packages are optional peer dependencies', () => {
+    const peers = ['smtp-server', 'vitest', 'vscode-languageserver', 'vscode-languageserver-textdocument'];
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(peers);
+    expect(manifest.peerDependenciesMeta).toEqual(Object.fromEntries(peers.map((peer) => [peer, { optional: true }])));
   });
 
   test('the built subpaths load by package name: ESM import and CommonJS require', () => {

@@ -92,6 +92,7 @@ describe('chunked building of large files', () => {
   function withoutFiller(parsed: ParsedMappings, lines: number): unknown {
     return {
       files: parsed.files,
+      includes: parsed.includes.map((include) => (include.span.file === 'm' ? { ...include, span: shifted(include.span, lines) } : include)),
       diagnostics: parsed.diagnostics.map((d) => (d.file === 'm' ? shifted(d, lines) : d)),
       tables: parsed.tables.map((table) => ({
         ...table,

@@ -55,7 +55,7 @@ describe('F1 — encoding and line ends', () => {
   });
 
   it('accepts an empty file and a file without a final line end', () => {
-    expect(parseMappings('')).toEqual({ tables: [], diagnostics: [], files: ['<input>'] });
+    expect(parseMappings('')).toEqual({ tables: [], diagnostics: [], files: ['<input>'], includes: [] });
     expect(shape(parseMappings('T\n  a  b'))).toEqual({ T: [['a', 'b']] });
   });
 });

@@ -1,64 +1,13 @@
 import { addressReply, readAccessResult, type AccessTable } from '../../access/reading.js';
 import type { Entry, TemplateNode } from '../../syntax/ast.js';
 import type { LintContext } from '../context.js';
-import { ACCESS_TABLES, isAccessTable, RECIPIENT_TABLES, type AccessTableName } from '../names.js';
+import { FLAG_MEANINGS, INPUT_FLAGS, OUTPUT_FLAGS, tablesReading } from '../flags.js';
+import { ACCESS_TABLES, isAccessTable, type AccessTableName } from '../names.js';
 import type { LintRule, RuleFinding } from '../rule.js';
 import { flagsSet, nodeSpan, staticOutput, templateNodes } from '../templates.js';
 
-const RECIPIENT_OUTPUT_FLAGS = 'YNFTBHVZUI<>DASX';
-
-/** A14, A15: the output flags each access table gives a meaning. */
-const OUTPUT_FLAGS: Record<AccessTableName, string> = {
-  PORT_ACCESS: 'YNFT<>',
-  // A15 lists `$<` and `$>` for "all" tables; the linter does not call them meaningless here.
-  INTERNAL_IP: 'YNF<>',
-  FROM_ACCESS: 'YNFTBHVZ!UJKI<>DASX',
-  ORIG_SEND_ACCESS: RECIPIENT_OUTPUT_FLAGS,
-  SEND_ACCESS: RECIPIENT_OUTPUT_FLAGS,
-  ORIG_MAIL_ACCESS: RECIPIENT_OUTPUT_FLAGS,
-  MAIL_ACCESS: RECIPIENT_OUTPUT_FLAGS,
-};
-
-const RECIPIENT_INPUT_FLAGS = 'ATSFDEL';
-
-/** A13: the input flags the MTA sets on each table's probes. */
-const INPUT_FLAGS: Record<AccessTableName, string> = {
-  PORT_ACCESS: 'A',
-  INTERNAL_IP: '',
-  FROM_ACCESS: 'AT',
-  ORIG_SEND_ACCESS: RECIPIENT_INPUT_FLAGS,
-  SEND_ACCESS: RECIPIENT_INPUT_FLAGS,
-  ORIG_MAIL_ACCESS: RECIPIENT_INPUT_FLAGS,
-  MAIL_ACCESS: RECIPIENT_INPUT_FLAGS,
-};
-
-/** What the A14/A15 flags do, for messages. */
-const FLAG_MEANINGS: Record<string, string> = {
-  B: 'deliver to the bitbucket',
-  H: 'hold the message',
-  V: 'discard for all recipients',
-  Z: 'jettison for all recipients',
-  '!': 'no vacation replies',
-  U: 'debug level',
-  J: 'replace the envelope From',
-  K: 'replace the Sender: address',
-  I: 'group check',
-  D: 'delay',
-  A: 'header line to add',
-  S: 'limits',
-  X: 'enhanced status code',
-  T: 'tag',
-};
-
 /** T7: the flags worth judging here; other non-letter flags are the parser's `suspicious-flag`. */
 const JUDGED_FLAG = /^[A-Z<>!]$/;
-
-/** The tables that read a flag, the four recipient tables (A1) named together. */
-function tablesReading(flag: string): string[] {
-  const readers: string[] = ACCESS_TABLES.filter((table) => OUTPUT_FLAGS[table].includes(flag));
-  if (!RECIPIENT_TABLES.every((table) => readers.includes(table))) return readers;
-  return [...readers.filter((table) => !(RECIPIENT_TABLES as readonly string[]).includes(table)), 'the recipient tables'];
-}
 
 function outputFlagFinding(entry: Entry, node: Extract<TemplateNode, { kind: 'flag' }>, table: AccessTableName): RuleFinding {
   const meaning = FLAG_MEANINGS[node.flag];
