@@ -5,7 +5,7 @@ import { LintContext } from '../lint/context.js';
 import { lintMappings } from '../lint/lint.js';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { fileSystemReader, parseMappings, type IncludeReader } from '../syntax/index.js';
+import { fileSystemReader, isUnreadable, parseMappings, type IncludeReader } from '../syntax/index.js';
 
 /** The file a document URI stands for; a URI that is not a file (an unsaved buffer) is its own name. */
 export function fileOfUri(uri: string): string {
@@ -54,7 +54,7 @@ export class MappingsWorkspace {
     const open = this.texts.get(path.resolve(this.root, file));
     const disk = this.disk(file);
     if (open === undefined) return disk;
-    return disk !== null && typeof disk !== 'string' && EDITOR_DECODER.decode(disk) === open ? disk : open;
+    return disk instanceof Uint8Array && EDITOR_DECODER.decode(disk) === open ? disk : open;
   };
 
   /** Records the text of an opened or edited document; the next check sees it. */
@@ -81,7 +81,8 @@ export class MappingsWorkspace {
   /** Parses and lints an open document as `imsmap lint` would, and keeps the result. */
   check(file: string): CheckedDocument {
     const text = this.texts.get(path.resolve(this.root, file)) ?? '';
-    const content = this.reader(file) ?? text;
+    const read = this.reader(file);
+    const content = read === null || isUnreadable(read) ? text : read;
     const found = this.configFor(file);
     const config = found instanceof ConfigError ? defaultLintConfig(this.root) : found;
     const parsed = parseMappings(content, { file, readInclude: this.reader });
