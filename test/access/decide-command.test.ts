@@ -11,7 +11,7 @@ const FIREWALL = { ...MTA, clientIp: '192.168.10.1', clientPort: 40000 };
 const line = (object: object) => JSON.stringify(object);
 
 describe('decide --json reading a batch from standard input', () => {
-  test('one JSON line per input; a bad line gives {"error"} naming the field and the batch goes on', async () => {
+  test('one JSON line per input line; a bad or blank line gives {"line","error"} and the batch goes on, then exit 2', async () => {
     const stdin = [
       line({ stage: 'connect', ...MTA, clientIp: '203.0.113.5', clientPort: 40000 }),
       line({ stage: 'connect', ...FIREWALL }),
@@ -24,9 +24,9 @@ describe('decide --json reading a batch from standard input', () => {
     ].join('\n');
     const run = await runImsmap(['decide', FILE, '--json', ...LOCAL], { stdin });
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     const outputs = run.stdout.trimEnd().split('\n').map((text) => JSON.parse(text));
-    expect(outputs).toHaveLength(7);
+    expect(outputs).toHaveLength(8);
 
     expect(outputs[0]).toMatchObject({
       stage: 'connect',
@@ -38,29 +38,31 @@ describe('decide --json reading a batch from standard input', () => {
     expect(outputs[0].results[0].mapping.entry).toMatchObject({ line: 22 });
     expect(outputs[1]).toMatchObject({ stage: 'connect', action: 'accept', internal: false });
     expect(outputs[2]).toEqual({
+      line: 3,
       error: {
         field: 'serverPort',
         message: 'serverPort: must be an integer from 0 to 65535',
         issues: [{ field: 'serverPort', message: 'must be an integer from 0 to 65535' }],
       },
     });
-    expect(outputs[3].error.field).toBe('');
-    expect(outputs[3].error.message).toMatch(/^not valid JSON: /);
-    expect(outputs[4]).toMatchObject({ stage: 'mail', action: 'accept', srcChannel: 'tcp_local' });
-    expect(outputs[5]).toMatchObject({
+    expect(outputs[3]).toMatchObject({ line: 4 });
+    expect(outputs[4]).toMatchObject({ line: 5, error: { field: '' } });
+    expect(outputs[4].error.message).toMatch(/^not valid JSON: /);
+    expect(outputs[5]).toMatchObject({ stage: 'mail', action: 'accept', srcChannel: 'tcp_local' });
+    expect(outputs[6]).toMatchObject({
       stage: 'rcpt',
       action: 'reject',
       temporary: false,
       reply: { code: 550, enhanced: '5.7.1', lines: ['Relaying not allowed: victim@elsewhere.example'] },
       delay: { centiseconds: 30, scope: 'transaction' },
     });
-    expect(outputs[5].results.map((result: { table: string; outcome: string }) => `${result.table} ${result.outcome}`)).toEqual([
+    expect(outputs[6].results.map((result: { table: string; outcome: string }) => `${result.table} ${result.outcome}`)).toEqual([
       'ORIG_SEND_ACCESS reject',
       'SEND_ACCESS absent',
       'ORIG_MAIL_ACCESS absent',
       'MAIL_ACCESS absent',
     ]);
-    expect(outputs[6]).toMatchObject({ stage: 'rcpt', action: 'accept', srcChannel: 'tcp_local', dstChannel: 'ims-ms' });
+    expect(outputs[7]).toMatchObject({ stage: 'rcpt', action: 'accept', srcChannel: 'tcp_local', dstChannel: 'ims-ms' });
   });
 });
 
@@ -110,8 +112,8 @@ describe('decide with tuple arguments, readable output', () => {
 
   test('a bad tuple in text mode', async () => {
     const run = await runImsmap(['decide', FILE, line({ stage: 'rcpt', ...FIREWALL, from: 'a@b', to: 'x', notify: ['NEVER', 'DELAY'] })]);
-    expect(run.stdout).toBe('error: notify: NEVER must be the only NOTIFY keyword (RFC 3461)\n');
-    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('line 1: error: notify: NEVER must be the only NOTIFY keyword (RFC 3461)\n');
+    expect(run.status).toBe(2);
   });
 });
 
