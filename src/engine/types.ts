@@ -3,7 +3,8 @@ export type EvaluationErrorCode =
   | 'UnknownTable'
   | 'StepLimitExceeded'
   | 'MatchBudgetExceeded'
-  | 'AsyncProviderInSyncCall';
+  | 'AsyncProviderInSyncCall'
+  | 'ProviderUnavailable';
 
 /** An evaluation error carried in a result; the call's output is then its input and flags are empty. */
 export interface EvaluationError {
