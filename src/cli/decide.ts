@@ -7,7 +7,7 @@ import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs } from './lines.js';
-import { loadCommandFile } from './load.js';
+import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
 import { formatTrace } from './test.js';
 
 /** `192.0.2.1:25`, or `[2001:db8::1]:25` so that an IPv6 address and its port stay apart. */
@@ -96,11 +96,12 @@ function parseTupleLine(line: string): unknown {
 export const decideCommand: Command = {
   name: 'decide',
   summary: 'Decide connect / MAIL FROM / RCPT TO tuples through the access tables, as the MTA would',
-  usage: 'imsmap decide <mappings-file> [--json] [--debug] [--options <json>] [tuple-json…]',
+  usage: 'imsmap decide <mappings-file> [--json] [--debug] [--options <json>] [--config <file>] [tuple-json…]',
   options: {
     json: { type: 'boolean', description: 'one JSON Decision per tuple' },
     debug: { type: 'boolean', description: 'add the mapping trace of every table consulted' },
     options: { type: 'string', description: 'access options as JSON, e.g. {"channels":{"localDomains":["corp.example"]}}' },
+    config: configOption,
   },
   async run(values, positionals, io) {
     const [file, ...tuples] = positionals;
@@ -110,29 +111,35 @@ export const decideCommand: Command = {
     // Without its file nothing can be decided; a file with other errors is still evaluated, as `test` does (X4).
     const parsed = loadCommandFile(file, io);
     if (parsed === null) return EXIT_USAGE;
-    const policy = AccessPolicy.create(compile(parsed), parseOptions(values.options as string | undefined, debug));
-    if (policy instanceof TupleError) {
-      io.stderr.write(`imsmap decide: --options: ${policy.message}\n`);
-      return EXIT_USAGE;
-    }
-
-    const writer = new BufferedWriter(io.stdout);
-    let failed = false;
-    for await (const line of commandInputs(tuples, io, writer, 'Tuple: ')) {
-      if (line.trim() === '') continue;
-      const tuple = parseTupleLine(line);
-      const decision = tuple instanceof TupleError ? tuple : await policy.decideAsync(tuple);
-      if (decision instanceof TupleError) {
-        failed = true;
-        await writer.line(json ? JSON.stringify({ error: decision }) : `error: ${decision.message}`);
-        continue;
+    const providers = loadCommandProviders('decide', file, values.config as string | undefined, io);
+    if (providers === null) return EXIT_USAGE;
+    try {
+      const policy = AccessPolicy.create(compile(parsed, providers.compile), parseOptions(values.options as string | undefined, debug));
+      if (policy instanceof TupleError) {
+        io.stderr.write(`imsmap decide: --options: ${policy.message}\n`);
+        return EXIT_USAGE;
       }
-      // A29: an evaluation error is reported through the exit status as well as in the decision.
-      failed ||= decision.results.some((result) => result.outcome === 'error');
-      await writer.line(json ? JSON.stringify(decision) : formatDecision(tuple as Record<string, unknown>, decision, debug).join('\n'));
+
+      const writer = new BufferedWriter(io.stdout);
+      let failed = false;
+      for await (const line of commandInputs(tuples, io, writer, 'Tuple: ')) {
+        if (line.trim() === '') continue;
+        const tuple = parseTupleLine(line);
+        const decision = tuple instanceof TupleError ? tuple : await policy.decideAsync(tuple);
+        if (decision instanceof TupleError) {
+          failed = true;
+          await writer.line(json ? JSON.stringify({ error: decision }) : `error: ${decision.message}`);
+          continue;
+        }
+        // A29: an evaluation error is reported through the exit status as well as in the decision.
+        failed ||= decision.results.some((result) => result.outcome === 'error');
+        await writer.line(json ? JSON.stringify(decision) : formatDecision(tuple as Record<string, unknown>, decision, debug).join('\n'));
+      }
+      await writer.flush();
+      if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
+      return failed ? EXIT_FINDINGS : EXIT_OK;
+    } finally {
+      providers.close();
     }
-    await writer.flush();
-    if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
-    return failed ? EXIT_FINDINGS : EXIT_OK;
   },
 };
