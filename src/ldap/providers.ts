@@ -129,7 +129,7 @@ export function createLdapProviders(input: LdapConfigInput | LdapConfig, options
 
 /** What building a site's providers needs from its configuration: the LDAP section and the folder its files are in. */
 export interface SiteProviderSettings {
-  ldap?: LdapConfig;
+  ldap?: LdapConfigInput | LdapConfig;
   directory: string;
 }
 
