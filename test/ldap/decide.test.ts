@@ -3,7 +3,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, temporaryDirectory } from '../adapters/helpers.js';
-import { MTA_DN, MTA_PASSWORD, Slapd } from './slapd.js';
+import { MTA_DN, MTA_PASSWORD, Slapd } from './slapd.mjs';
 
 // End to end: the built `imsmap decide` in its own process, its configuration next to the mappings file
 // naming a real slapd. T11a: the directory's answers decide; an outage is 451 4.3.0, never an acceptance.

@@ -10,7 +10,7 @@ import {
   type LdapProviders,
 } from '../../src/ldap/index.js';
 import { temporaryDirectory } from '../adapters/helpers.js';
-import { MTA_DN, MTA_PASSWORD, silentServer, Slapd } from './slapd.js';
+import { MTA_DN, MTA_PASSWORD, silentServer, Slapd } from './slapd.mjs';
 
 // The providers alone against a real slapd; test/ldap/decide.test.ts drives them through decisions.
 

@@ -4,7 +4,7 @@ import { smtpServerHooks } from '../../src/adapters/smtp-server.js';
 import { configuredProviders, type ConfiguredProviders } from '../../src/ldap/index.js';
 import { EXTERNAL_CLIENT, INTERNAL_CLIENT, livePolicy, ROOT } from '../adapters/helpers.js';
 import { SmtpClient } from '../adapters/smtp-client.js';
-import { MTA_DN, MTA_PASSWORD, Slapd } from './slapd.js';
+import { MTA_DN, MTA_PASSWORD, Slapd } from './slapd.mjs';
 
 // nodemailer's smtp-server with the adapter's hooks over fixtures/ldap/mappings, its lookups answered by
 // a real slapd: the directory's answers on the wire, and 451 4.3.0 once the directory is gone (T11a, A29).

@@ -1,6 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
+// A slapd of a test's own (test/ldap) or a benchmark's (bench/ldap.bench.mjs): plain JavaScript so that
+// both can run it; slapd.d.mts gives the tests its types.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,28 +26,18 @@ export const ADMIN_PASSWORD = 'admin-secret';
 export const MTA_DN = 'cn=mta,o=isp';
 export const MTA_PASSWORD = 'mta-secret';
 
-/** Whether the real slapd is installed (tests fail, rather than skip, without it). */
-export const slapdInstalled = existsSync(SLAPD);
-
 /** A port nobody listens on right now: bind port 0, read it, let it go. */
-export async function freePort(): Promise<number> {
+export async function freePort() {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
   return port;
 }
 
-function configuration(directory: string): string {
-  return `
-include ${SCHEMAS}/core.schema
-include ${SCHEMAS}/cosine.schema
-include ${SCHEMAS}/inetorgperson.schema
-include ${path.join(FIXTURES, 'messaging.schema')}
-modulepath ${MODULES}
-moduleload back_mdb
-${DATABASES.map(
-  ({ suffix }, index) => `
+function configuration(directory) {
+  const databases = DATABASES.map(
+    ({ suffix }, index) => `
 database mdb
 maxsize 16777216
 suffix "${suffix}"
@@ -55,15 +47,23 @@ directory ${path.join(directory, `db${index}`)}
 access to attrs=userPassword by anonymous auth by * none
 access to * by dn.exact="${MTA_DN}" read by * none
 `,
-).join('')}`;
+  );
+  return `
+include ${SCHEMAS}/core.schema
+include ${SCHEMAS}/cosine.schema
+include ${SCHEMAS}/inetorgperson.schema
+include ${path.join(FIXTURES, 'messaging.schema')}
+modulepath ${MODULES}
+moduleload back_mdb
+${databases.join('')}`;
 }
 
 /** Resolves once something accepts connections on the port, or rejects after `ms`. */
-async function listening(port: number, child: ChildProcess, ms: number): Promise<void> {
+async function listening(port, child, ms) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
+    const open = await new Promise((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port }, () => {
         socket.destroy();
         resolve(true);
@@ -76,17 +76,17 @@ async function listening(port: number, child: ChildProcess, ms: number): Promise
   throw new Error(`slapd did not listen on ${port} within ${ms} ms`);
 }
 
-/** A slapd of the test's own, on a free loopback port, loaded from the fixtures in fixtures/ldap/. */
+/** A slapd of the caller's own, on a free loopback port, loaded from the fixtures in fixtures/ldap/. */
 export class Slapd {
-  private constructor(
-    readonly url: string,
-    private child: ChildProcess,
-    private readonly directory: string,
-    private readonly arguments_: string[],
-  ) {}
+  constructor(url, child, directory, args) {
+    this.url = url;
+    this.child = child;
+    this.directory = directory;
+    this.args = args;
+  }
 
   /** Starts a fresh directory; the caller stops it with `remove`. */
-  static async start(): Promise<Slapd> {
+  static async start() {
     const directory = mkdtempSync(path.join(tmpdir(), 'imsmap-slapd-'));
     const conf = path.join(directory, 'slapd.conf');
     writeFileSync(conf, configuration(directory));
@@ -111,22 +111,23 @@ export class Slapd {
   }
 
   /** Adds entries with the OS's ldapadd, as an administrator would. */
-  ldapadd(ldif: string): void {
+  ldapadd(ldif) {
     const added = spawnSync('ldapadd', ['-x', '-H', this.url, '-D', ADMIN_DN, '-w', ADMIN_PASSWORD], { input: ldif, encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`ldapadd failed: ${added.stderr}`);
   }
 
   /** Freezes the server: connections are accepted by the kernel, nothing is answered. */
-  pause(): void {
+  pause() {
     this.child.kill('SIGSTOP');
   }
 
-  resume(): void {
+  /** Lets a paused server run again. */
+  resume() {
     this.child.kill('SIGCONT');
   }
 
   /** Stops the server and waits until it is gone. */
-  async stop(): Promise<void> {
+  async stop() {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGCONT');
@@ -135,32 +136,32 @@ export class Slapd {
   }
 
   /** Starts the stopped server again on the same port and database. */
-  async restart(): Promise<void> {
-    this.child = spawn(SLAPD, this.arguments_, { stdio: 'ignore' });
+  async restart() {
+    this.child = spawn(SLAPD, this.args, { stdio: 'ignore' });
     await listening(Number(this.url.split(':')[2]), this.child, 10_000);
   }
 
   /** Stops the server and deletes its files. */
-  async remove(): Promise<void> {
+  async remove() {
     await this.stop();
     rmSync(this.directory, { recursive: true, force: true });
   }
 }
 
 /** A server that accepts connections and never answers: a directory hung past the kernel's accept. */
-export async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
+export async function silentServer() {
+  const sockets = new Set();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
   return {
     url: `ldap://127.0.0.1:${port}`,
     close: async () => {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }
