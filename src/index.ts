@@ -1,7 +1,7 @@
 /**
  * imsmap: read Messaging Server (iMS/PMDF) mappings files and answer as the MTA would.
  * One public entry; each stage of the data's way (syntax, compile, engine, access, lint, diff) exports
- * its small public face here.
+ * its small public face here; ldap holds the directory providers.
  */
 export type * from './syntax/ast.js';
 export type * from './syntax/diagnostics.js';
@@ -15,3 +15,4 @@ export * from './adapters/index.js';
 export * from './cases/index.js';
 export * from './lint/index.js';
 export * from './diff/index.js';
+export * from './ldap/index.js';

@@ -283,7 +283,7 @@ function fieldName(path: readonly PropertyKey[]): string {
 }
 
 /** Friendly wording for zod's generic issues; field-specific messages above take precedence. */
-function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+export function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';

@@ -25,6 +25,7 @@ export {
   formatDifferences,
   mappingDifferences,
   runCase,
+  runCaseAsync,
   type CaseResult,
   type CaseTarget,
   type Difference,

@@ -79,31 +79,31 @@ export function decisionDifferences(decision: Decision, expected: DecisionExpect
   return compare(expected, actual);
 }
 
-/** Maps a probe and compares; the details are the X4 lines of the result. */
-export function checkMapping(
-  mappings: MappingSet,
-  table: string,
-  probe: string,
-  inputFlags: string,
-  expected: MappingExpectation,
-): { differences: Difference[]; details: string[] } {
-  const result = mappings.mapSync(table, probe, { flags: inputFlags });
+type Check = { differences: Difference[]; details: string[] };
+
+/** Compares a mapping result with a probe case; the details are the X4 lines of the result. */
+function checkedResult(result: MappingResult, expected: MappingExpectation): Check {
   const details = formatResult(result, true, false);
   if (result.entry) details.push(`Produced by entry #${result.entry.index} at ${result.entry.file}:${result.entry.line}`);
   return { differences: mappingDifferences(result, expected), details };
 }
 
-/** Decides a tuple and compares; a tuple the policy refuses is one difference naming the field. */
-export function checkDecision(
-  policy: AccessPolicy,
-  tuple: Record<string, unknown>,
-  expected: DecisionExpectation,
-): { differences: Difference[]; details: string[] } {
-  const decision = policy.decide(tuple);
+/** Compares a decision with a decide case; a tuple the policy refused is one difference naming the field. */
+function checkedDecision(tuple: Record<string, unknown>, decision: Decision | TupleError, expected: DecisionExpectation): Check {
   if (decision instanceof TupleError) {
     return { differences: [{ field: 'tuple', expected: 'a valid tuple', actual: decision.message }], details: [] };
   }
   return { differences: decisionDifferences(decision, expected), details: formatDecision(tuple, decision, false) };
+}
+
+/** Maps a probe and compares; the details are the X4 lines of the result. */
+export function checkMapping(mappings: MappingSet, table: string, probe: string, inputFlags: string, expected: MappingExpectation): Check {
+  return checkedResult(mappings.mapSync(table, probe, { flags: inputFlags }), expected);
+}
+
+/** Decides a tuple and compares; a tuple the policy refuses is one difference naming the field. */
+export function checkDecision(policy: AccessPolicy, tuple: Record<string, unknown>, expected: DecisionExpectation): Check {
+  return checkedDecision(tuple, policy.decide(tuple), expected);
 }
 
 /** A case's name as reports show it. */
@@ -113,13 +113,28 @@ export function caseName(testCase: TestCase): string {
   return `${testCase.table.toUpperCase()} ${JSON.stringify(testCase.probe)}`;
 }
 
+function caseResult(testCase: TestCase, { differences, details }: Check): CaseResult {
+  return { name: caseName(testCase), pass: differences.length === 0, differences, details };
+}
+
 /** Runs one case. */
 export function runCase(testCase: TestCase, target: CaseTarget): CaseResult {
-  const { differences, details } =
+  return caseResult(
+    testCase,
     'decide' in testCase
       ? checkDecision(target.policy, testCase.decide, testCase.expect)
-      : checkMapping(target.mappings, testCase.table, testCase.probe, testCase.inputFlags ?? '', testCase.expect);
-  return { name: caseName(testCase), pass: differences.length === 0, differences, details };
+      : checkMapping(target.mappings, testCase.table, testCase.probe, testCase.inputFlags ?? '', testCase.expect),
+  );
+}
+
+/** Runs one case, awaiting asynchronous providers such as an LDAP directory (M10). */
+export async function runCaseAsync(testCase: TestCase, target: CaseTarget): Promise<CaseResult> {
+  return caseResult(
+    testCase,
+    'decide' in testCase
+      ? checkedDecision(testCase.decide, await target.policy.decideAsync(testCase.decide), testCase.expect)
+      : checkedResult(await target.mappings.map(testCase.table, testCase.probe, { flags: testCase.inputFlags ?? '' }), testCase.expect),
+  );
 }
 
 function shown(value: unknown): string {

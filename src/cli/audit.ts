@@ -33,7 +33,9 @@ export const auditCommand: Command = {
     // The gateway was checked above, with the same test the audit applies.
     if (report instanceof TupleError) throw new UsageError(report.message);
 
-    io.stdout.write(values.json ? JSON.stringify(auditJson(file, report)) + '\n' : auditText(file, report, gateway));
+    // M13: the configured directory is never asked; its lookups count as unknown, and the report says so.
+    const notes = config.ldap ? [DIRECTORY_NOT_QUERIED] : [];
+    io.stdout.write(values.json ? JSON.stringify({ ...auditJson(file, report), notes }) + '\n' : auditText(file, report, gateway, notes));
     if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
     return report.openRelay === 'yes' || report.gateway?.internal === true ? EXIT_FINDINGS : EXIT_OK;
   },
@@ -61,10 +63,13 @@ function auditJson(file: string, report: AuditReport) {
   };
 }
 
+const DIRECTORY_NOT_QUERIED =
+  'LDAP lookups are not queried by the audit (M13): checks that depend on a URL or domain lookup assume it fails.';
+
 /** The sentences, then every check of the battery with how far it got. */
-function auditText(file: string, report: AuditReport, gateway: string | undefined): string {
+function auditText(file: string, report: AuditReport, gateway: string | undefined, notes: readonly string[]): string {
   const lines = [`Audit of ${file}${gateway === undefined ? '' : ` (gateway ${gateway})`}`, ''];
-  lines.push(...report.summary, '', 'Checks:');
+  lines.push(...report.summary, ...notes, '', 'Checks:');
   const width = Math.max(...report.checks.map((check) => check.id.length));
   for (const check of report.checks) {
     const verdict = check.delivered ? 'delivered' : 'refused';

@@ -4,14 +4,14 @@ import { AccessPolicy } from '../access/policy.js';
 import { TupleError } from '../access/schemas.js';
 import { HitCounter } from '../adapters/hit-counter.js';
 import { COVERAGE_FORMATS, coverageReport, type CoverageFormat } from '../cases/coverage.js';
-import { formatDifferences, runCase } from '../cases/run.js';
+import { formatDifferences, runCaseAsync } from '../cases/run.js';
 import { CaseFileError, loadCaseFile, type CaseFile } from '../cases/schema.js';
 import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
 import { BufferedWriter } from './lines.js';
-import { loadCommandFile } from './load.js';
+import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
 
 function coverageFormat(value: unknown): CoverageFormat {
   const format = (value as string | undefined) ?? 'text';
@@ -33,8 +33,9 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'Run rule tests (JSON case files) against a mappings file; --coverage lists entries no case reached',
   usage:
-    'imsmap check <mappings-file> <cases.json…> [--coverage] [--coverage-format text|json|lcov] [--coverage-file <path>]',
+    'imsmap check <mappings-file> <cases.json…> [--coverage] [--coverage-format text|json|lcov] [--coverage-file <path>] [--config <file>]',
   options: {
+    config: configOption,
     coverage: { type: 'boolean', description: 'list the entries no case reached' },
     'coverage-format': { type: 'string', description: 'text (default), json or lcov' },
     'coverage-file': { type: 'string', description: 'write the coverage report to this file instead of standard output' },
@@ -56,46 +57,52 @@ export const checkCommand: Command = {
       return EXIT_USAGE;
     }
 
-    // Every case maps through the counted tables, so coverage sees the entries each case reached.
-    const counter = new HitCounter(compile(parsed));
-    const writer = new BufferedWriter(io.stdout);
-    let passed = 0;
-    let failed = 0;
-    for (const { file: caseFile, cases } of loaded as Array<{ file: string; cases: CaseFile }>) {
-      const policy = AccessPolicy.create(counter.mappings, cases.options ?? {});
-      if (policy instanceof TupleError) {
-        io.stderr.write(`${caseFile} options: ${policy.message}\n`);
-        return EXIT_USAGE;
-      }
-      for (const [index, testCase] of cases.cases.entries()) {
-        const result = runCase(testCase, { mappings: counter.mappings, policy });
-        const label = `${caseFile} #${index + 1} ${result.name}`;
-        if (result.pass) {
-          passed += 1;
-          await writer.textLines([`PASS ${label}`]);
-          continue;
-        }
-        failed += 1;
-        await writer.textLines([`FAIL ${label}`, ...[...formatDifferences(result.differences), ...result.details].map((line) => `    ${line}`)]);
-      }
-    }
-
-    if (wantCoverage) {
-      const report = coverageReport(counter.entries(), format, io.cwd);
-      if (coverageFile === undefined) {
-        await writer.write(report);
-      } else {
-        try {
-          writeFileSync(path.resolve(io.cwd, coverageFile), report);
-        } catch (error) {
-          await writer.flush();
-          io.stderr.write(`imsmap check: cannot write ${coverageFile}: ${(error as Error).message}\n`);
+    const providers = loadCommandProviders('check', file, values.config as string | undefined, io);
+    if (providers === null) return EXIT_USAGE;
+    try {
+      // Every case maps through the counted tables, so coverage sees the entries each case reached.
+      const counter = new HitCounter(compile(parsed, providers.compile));
+      const writer = new BufferedWriter(io.stdout);
+      let passed = 0;
+      let failed = 0;
+      for (const { file: caseFile, cases } of loaded as Array<{ file: string; cases: CaseFile }>) {
+        const policy = AccessPolicy.create(counter.mappings, cases.options ?? {});
+        if (policy instanceof TupleError) {
+          io.stderr.write(`${caseFile} options: ${policy.message}\n`);
           return EXIT_USAGE;
         }
+        for (const [index, testCase] of cases.cases.entries()) {
+          const result = await runCaseAsync(testCase, { mappings: counter.mappings, policy });
+          const label = `${caseFile} #${index + 1} ${result.name}`;
+          if (result.pass) {
+            passed += 1;
+            await writer.textLines([`PASS ${label}`]);
+            continue;
+          }
+          failed += 1;
+          await writer.textLines([`FAIL ${label}`, ...[...formatDifferences(result.differences), ...result.details].map((line) => `    ${line}`)]);
+        }
       }
+
+      if (wantCoverage) {
+        const report = coverageReport(counter.entries(), format, io.cwd);
+        if (coverageFile === undefined) {
+          await writer.write(report);
+        } else {
+          try {
+            writeFileSync(path.resolve(io.cwd, coverageFile), report);
+          } catch (error) {
+            await writer.flush();
+            io.stderr.write(`imsmap check: cannot write ${coverageFile}: ${(error as Error).message}\n`);
+            return EXIT_USAGE;
+          }
+        }
+      }
+      await writer.line(`${passed} passed, ${failed} failed`);
+      await writer.flush();
+      return failed > 0 ? EXIT_FINDINGS : EXIT_OK;
+    } finally {
+      providers.close();
     }
-    await writer.line(`${passed} passed, ${failed} failed`);
-    await writer.flush();
-    return failed > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -8,7 +8,7 @@ import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs } from './lines.js';
-import { loadCommandFile } from './load.js';
+import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
 import { formatTrace } from './test.js';
 
 /** `192.0.2.1:25`, or `[2001:db8::1]:25` so that an IPv6 address and its port stay apart. */
@@ -103,11 +103,12 @@ function emptyLineError(): TupleError {
 export const decideCommand: Command = {
   name: 'decide',
   summary: 'Decide connect / MAIL FROM / RCPT TO tuples through the access tables, as the MTA would',
-  usage: 'imsmap decide <mappings-file> [--json] [--debug] [--options <json>] [tuple-json…]',
+  usage: 'imsmap decide <mappings-file> [--json] [--debug] [--options <json>] [--config <file>] [tuple-json…]',
   options: {
     json: { type: 'boolean', description: 'one JSON Decision per tuple' },
     debug: { type: 'boolean', description: 'add the mapping trace of every table consulted' },
     options: { type: 'string', description: 'access options as JSON, e.g. {"channels":{"localDomains":["corp.example"]}}' },
+    config: configOption,
   },
   async run(values, positionals, io) {
     const [file, ...tuples] = positionals;
@@ -117,35 +118,41 @@ export const decideCommand: Command = {
     // Without its file nothing can be decided; a file with other errors is still evaluated, as `test` does (X4).
     const parsed = loadCommandFile(file, io);
     if (parsed === null) return EXIT_USAGE;
-    const policy = AccessPolicy.create(compile(parsed), parseOptions(values.options as string | undefined, debug));
-    if (policy instanceof TupleError) {
-      io.stderr.write(`imsmap decide: --options: ${escapeControls(policy.message)}\n`);
-      return EXIT_USAGE;
-    }
-
-    // Item 10 of issue 11: one output line per input line, in order; errors name the input line.
-    const writer = new BufferedWriter(io.stdout);
-    let failed = false;
-    let invalid = false;
-    let lineNumber = 0;
-    for await (const line of commandInputs(tuples, io, writer, 'Tuple: ')) {
-      lineNumber += 1;
-      const tuple = line.trim() === '' ? emptyLineError() : parseTupleLine(line);
-      const decision = tuple instanceof TupleError ? tuple : await policy.decideAsync(tuple);
-      if (decision instanceof TupleError) {
-        invalid = true;
-        await writer.line(
-          json ? JSON.stringify({ line: lineNumber, error: decision }) : escapeControls(`line ${lineNumber}: error: ${decision.message}`),
-        );
-        continue;
+    const providers = loadCommandProviders('decide', file, values.config as string | undefined, io);
+    if (providers === null) return EXIT_USAGE;
+    try {
+      const policy = AccessPolicy.create(compile(parsed, providers.compile), parseOptions(values.options as string | undefined, debug));
+      if (policy instanceof TupleError) {
+        io.stderr.write(`imsmap decide: --options: ${escapeControls(policy.message)}\n`);
+        return EXIT_USAGE;
       }
-      // A29: an evaluation error is reported through the exit status as well as in the decision.
-      failed ||= decision.results.some((result) => result.outcome === 'error');
-      if (json) await writer.line(JSON.stringify(decision));
-      else await writer.textLines(formatDecision(tuple as Record<string, unknown>, decision, debug));
+
+      // Item 10 of issue 11: one output line per input line, in order; errors name the input line.
+      const writer = new BufferedWriter(io.stdout);
+      let failed = false;
+      let invalid = false;
+      let lineNumber = 0;
+      for await (const line of commandInputs(tuples, io, writer, 'Tuple: ')) {
+        lineNumber += 1;
+        const tuple = line.trim() === '' ? emptyLineError() : parseTupleLine(line);
+        const decision = tuple instanceof TupleError ? tuple : await policy.decideAsync(tuple);
+        if (decision instanceof TupleError) {
+          invalid = true;
+          await writer.line(
+            json ? JSON.stringify({ line: lineNumber, error: decision }) : escapeControls(`line ${lineNumber}: error: ${decision.message}`),
+          );
+          continue;
+        }
+        // A29: an evaluation error is reported through the exit status as well as in the decision.
+        failed ||= decision.results.some((result) => result.outcome === 'error');
+        if (json) await writer.line(JSON.stringify(decision));
+        else await writer.textLines(formatDecision(tuple as Record<string, unknown>, decision, debug));
+      }
+      await writer.flush();
+      if (invalid || hasErrors(parsed.diagnostics)) return EXIT_USAGE;
+      return failed ? EXIT_FINDINGS : EXIT_OK;
+    } finally {
+      providers.close();
     }
-    await writer.flush();
-    if (invalid || hasErrors(parsed.diagnostics)) return EXIT_USAGE;
-    return failed ? EXIT_FINDINGS : EXIT_OK;
   },
 };

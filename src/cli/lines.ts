@@ -39,6 +39,8 @@ export class BufferedWriter {
   }
 }
 
+const WAITING_FOR_INPUT = Symbol('waiting for input');
+
 /** Whether a batch command prompts: it reads standard input (no positional inputs) and that is a terminal. */
 export function isInteractive(positionals: readonly string[], io: CommandIO): boolean {
   return positionals.length === 0 && io.stdin.isTTY === true;
@@ -66,7 +68,11 @@ export async function* commandInputs(
       await writer.write(prompt);
       await writer.flush();
     }
-    const next = await lines.next();
+    const pending = lines.next();
+    // Before waiting for more input, write what is buffered: a program that talks to the command through
+    // pipes (a policy service, a test) gets each answer before it sends the next question.
+    if ((await Promise.race([pending, WAITING_FOR_INPUT])) === WAITING_FOR_INPUT) await writer.flush();
+    const next = await pending;
     if (next.done) return;
     yield next.value;
   }

@@ -1,7 +1,9 @@
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { escapeControls, fileSystemReader, readMappingsFile } from '../syntax/index.js';
-import type { CommandIO } from './command.js';
+import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
+import { CONFIG_FILE_NAME, ConfigError, configResolver, type LintConfig } from '../lint/config.js';
+import type { CommandIO, CommandOption } from './command.js';
 
 /** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */
 export function formatDiagnosticLine(diagnostic: Diagnostic): string {
@@ -18,4 +20,35 @@ export function loadCommandFile(file: string, io: CommandIO): ParsedMappings | n
   const parsed = readMappingsFile(file, fileSystemReader(io.cwd));
   for (const diagnostic of parsed.diagnostics) io.stderr.write(formatDiagnosticLine(diagnostic) + '\n');
   return parsed.diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file') ? null : parsed;
+}
+
+/** The `--config` option of the commands that evaluate: where the site's providers are configured. */
+export const configOption: CommandOption = {
+  type: 'string',
+  short: 'c',
+  description: 'imsmap.config.json whose providers.ldap directory the lookups ask (default: next to the file, else the working directory)',
+};
+
+/**
+ * The providers of the configuration that applies to a mappings file (`--config`, else the one next to it,
+ * else the one in the working directory): its LDAP directory, if any. Null, after saying why, when the
+ * configuration is invalid or its password cannot be read.
+ */
+export function loadCommandProviders(command: string, file: string, named: string | undefined, io: CommandIO): ConfiguredProviders | null {
+  const config = configResolver(io.cwd, named)(file);
+  if (config instanceof ConfigError) {
+    io.stderr.write(`imsmap ${command}: ${config.message}\n`);
+    return null;
+  }
+  return providersOfConfig(command, config, io);
+}
+
+/** The providers of an already resolved configuration; null, after saying why, when its password cannot be read. */
+export function providersOfConfig(command: string, config: LintConfig, io: CommandIO): ConfiguredProviders | null {
+  try {
+    return configuredProviders(config);
+  } catch (error) {
+    io.stderr.write(`imsmap ${command}: ${config.file ?? CONFIG_FILE_NAME}: ${(error as Error).message}\n`);
+    return null;
+  }
 }

@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { TupleError, validateTuple } from '../access/schemas.js';
+import { TupleError, validateTuple, type AccessOptions } from '../access/schemas.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../adapters/live-policy.js';
-import { DEFAULT_POLICY_ENDPOINT, formatPolicyEndpoint, parsePolicyEndpoint, PolicyServer, type PolicyAnswer } from '../adapters/postfix/index.js';
+import { DEFAULT_POLICY_ENDPOINT, formatPolicyEndpoint, parsePolicyEndpoint, PolicyServer, type PolicyAnswer, type PolicyEndpoint } from '../adapters/postfix/index.js';
 import { policyServerSettingsSchema, type PolicyServerEvent, type PolicyServerSettings } from '../adapters/postfix/server.js';
+import type { ConfiguredProviders } from '../ldap/index.js';
 import { ConfigError, configResolver } from '../lint/config.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
 import { parseOptions } from './decide.js';
-import { formatDiagnosticLine } from './load.js';
+import { formatDiagnosticLine, providersOfConfig } from './load.js';
 
 /** The command-line flags of the server settings (policyServerSettingsSchema), with the unit they take. */
 const SETTING_FLAGS = {
@@ -125,50 +126,69 @@ export const serveCommand: Command = {
     }
     const access = { channels: config.channels, ...parseOptions(values.options as string | undefined, false) };
     const log = new ServeLog(io, values.json === true);
-
-    const live = LivePolicy.load(path.resolve(io.cwd, file), { access, countHits: false });
-    if (live instanceof PolicyLoadError) {
-      log.diagnostics(live.diagnostics);
-      io.stderr.write(`imsmap serve: ${live.message}\n`);
-      return EXIT_USAGE;
-    }
-    log.diagnostics(live.current.diagnostics);
-    const server = PolicyServer.create(live, {
-      ...settings,
-      onAnswer: (answer) => log.answer(answer),
-      onEvent: (event) => log.serverEvent(event),
-    });
-    if (server instanceof TupleError) throw new UsageError(server.message);
-    let bound;
+    // The site's directory lookups (T11, T11a), shared by every generation the server reloads.
+    const providers = providersOfConfig('serve', config, io);
+    if (providers === null) return EXIT_USAGE;
     try {
-      bound = await server.listen(endpoint);
-    } catch (error) {
-      io.stderr.write(`imsmap serve: cannot listen on ${formatPolicyEndpoint(endpoint)}: ${(error as Error).message}\n`);
-      return EXIT_USAGE;
+      return await serveUntilStopped(file, endpoint, settings, access, providers, log, io);
+    } finally {
+      providers.close();
     }
-    const where = formatPolicyEndpoint(bound);
-    log.event('listening', `${where} answering from ${file} (generation ${live.current.generation})`, {
-      endpoint: where,
-      file,
-      generation: live.current.generation,
-    });
-
-    const watch = live.watch({ onReload: (result) => log.reload('file change', result) });
-    const onHangup = () => log.reload('SIGHUP', live.reload());
-    let stop: (signal: string) => void = () => {};
-    const stopped = new Promise<string>((resolve) => (stop = resolve));
-    const onTerminate = (signal: string) => stop(signal);
-    process.on('SIGHUP', onHangup);
-    process.once('SIGTERM', onTerminate);
-    process.once('SIGINT', onTerminate);
-    const signal = await stopped;
-    log.event('stopping', `${signal}: finishing the requests in flight`, { signal });
-    watch.close();
-    process.off('SIGHUP', onHangup);
-    process.off('SIGTERM', onTerminate);
-    process.off('SIGINT', onTerminate);
-    await server.close();
-    log.event('stopped', 'every connection closed');
-    return EXIT_OK;
   },
 };
+
+/** Serves the policy protocol from a live policy until SIGTERM or SIGINT; the exit status of `imsmap serve`. */
+async function serveUntilStopped(
+  file: string,
+  endpoint: PolicyEndpoint,
+  settings: ReturnType<typeof serverSettings>,
+  access: AccessOptions,
+  providers: ConfiguredProviders,
+  log: ServeLog,
+  io: CommandIO,
+): Promise<number> {
+  const live = LivePolicy.load(path.resolve(io.cwd, file), { access, countHits: false, compile: providers.compile });
+  if (live instanceof PolicyLoadError) {
+    log.diagnostics(live.diagnostics);
+    io.stderr.write(`imsmap serve: ${live.message}\n`);
+    return EXIT_USAGE;
+  }
+  log.diagnostics(live.current.diagnostics);
+  const server = PolicyServer.create(live, {
+    ...settings,
+    onAnswer: (answer) => log.answer(answer),
+    onEvent: (event) => log.serverEvent(event),
+  });
+  if (server instanceof TupleError) throw new UsageError(server.message);
+  let bound;
+  try {
+    bound = await server.listen(endpoint);
+  } catch (error) {
+    io.stderr.write(`imsmap serve: cannot listen on ${formatPolicyEndpoint(endpoint)}: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  const where = formatPolicyEndpoint(bound);
+  log.event('listening', `${where} answering from ${file} (generation ${live.current.generation})`, {
+    endpoint: where,
+    file,
+    generation: live.current.generation,
+  });
+
+  const watch = live.watch({ onReload: (result) => log.reload('file change', result) });
+  const onHangup = () => log.reload('SIGHUP', live.reload());
+  let stop: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  const onTerminate = (signal: string) => stop(signal);
+  process.on('SIGHUP', onHangup);
+  process.once('SIGTERM', onTerminate);
+  process.once('SIGINT', onTerminate);
+  const signal = await stopped;
+  log.event('stopping', `${signal}: finishing the requests in flight`, { signal });
+  watch.close();
+  process.off('SIGHUP', onHangup);
+  process.off('SIGTERM', onTerminate);
+  process.off('SIGINT', onTerminate);
+  await server.close();
+  log.event('stopped', 'every connection closed');
+  return EXIT_OK;
+}

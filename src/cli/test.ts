@@ -3,7 +3,7 @@ import type { MappingResult, TraceStep } from '../engine/types.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
-import { loadCommandFile } from './load.js';
+import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
 
 /** X2/X4: `[0, 'D' (68), 'N' (78)]` — a leading 0, then each flag with its character code. */
 export function formatOutputFlags(flags: readonly string[]): string {
@@ -93,12 +93,13 @@ export function resultJson(result: MappingResult, debug: boolean): string {
 export const testCommand: Command = {
   name: 'test',
   summary: 'Map input strings through a table, like imsimta test -mapping',
-  usage: 'imsmap test <mappings-file> --table <NAME> [--flags <letters>] [--debug] [--json] [input…]',
+  usage: 'imsmap test <mappings-file> --table <NAME> [--flags <letters>] [--debug] [--json] [--config <file>] [input…]',
   options: {
     table: { type: 'string', short: 't', description: 'the table to map through (case-insensitive)' },
     flags: { type: 'string', description: 'input flags tested by $:x and $;x, e.g. AT' },
     debug: { type: 'boolean', description: 'print the trace of each mapping first, as imsimta test -mapping -debug' },
     json: { type: 'boolean', description: 'one JSON object per input' },
+    config: configOption,
   },
   async run(values, positionals, io) {
     const [file, ...inputs] = positionals;
@@ -111,23 +112,29 @@ export const testCommand: Command = {
 
     const parsed = loadCommandFile(file, io);
     if (parsed === null) return EXIT_USAGE;
-    const set = compile(parsed);
-    if (!set.has(table)) {
-      io.stderr.write(`imsmap test: table ${table.toUpperCase()} is not defined in ${file}\n`);
-      return EXIT_USAGE;
+    const providers = loadCommandProviders('test', file, values.config as string | undefined, io);
+    if (providers === null) return EXIT_USAGE;
+    try {
+      const set = compile(parsed, providers.compile);
+      if (!set.has(table)) {
+        io.stderr.write(`imsmap test: table ${table.toUpperCase()} is not defined in ${file}\n`);
+        return EXIT_USAGE;
+      }
+      const writer = new BufferedWriter(io.stdout);
+      const echoInput = !isInteractive(inputs, io);
+      let evaluationFailed = false;
+      for await (const input of commandInputs(inputs, io, writer, 'Input string: ')) {
+        // map, not mapSync: a directory lookup answers through a promise (M10).
+        const result = await set.map(table, input, { flags, explain: debug });
+        evaluationFailed ||= result.error !== undefined;
+        if (json) await writer.line(resultJson(result, debug));
+        else await writer.textLines(formatResult(result, echoInput, debug));
+      }
+      await writer.flush();
+      if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
+      return evaluationFailed ? EXIT_FINDINGS : EXIT_OK;
+    } finally {
+      providers.close();
     }
-
-    const writer = new BufferedWriter(io.stdout);
-    const echoInput = !isInteractive(inputs, io);
-    let evaluationFailed = false;
-    for await (const input of commandInputs(inputs, io, writer, 'Input string: ')) {
-      const result = set.mapSync(table, input, { flags, explain: debug });
-      evaluationFailed ||= result.error !== undefined;
-      if (json) await writer.line(resultJson(result, debug));
-      else await writer.textLines(formatResult(result, echoInput, debug));
-    }
-    await writer.flush();
-    if (hasErrors(parsed.diagnostics)) return EXIT_USAGE;
-    return evaluationFailed ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -7,7 +7,7 @@ import {
   type TemplateOp,
   type TemplateProgram,
 } from '../compile/template.js';
-import type { DatabaseProvider, DomainProvider, LookupContext, Routine, SequenceProvider, UrlProvider } from './options.js';
+import type { DatabaseProvider, DomainProvider, LookupContext, MaybePromise, Routine, SequenceProvider, UrlProvider } from './options.js';
 import { formatSequenceValue, resolveRoutine } from './providers.js';
 import type { EntryRef, EvaluationErrorCode } from './types.js';
 
@@ -189,9 +189,32 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** Hands a provider's promise to the driver and resumes with its value; a plain answer passes straight through (M10). */
-function* settle<T>(answer: T | PromiseLike<T>): Evaluation<T> {
-  return isPromiseLike(answer) ? ((yield answer) as T) : answer;
+/** The evaluation error of a provider or routine that threw or rejected: it cannot answer (T11a). */
+function unavailable(call: string, thrown: unknown): EvaluationFailure {
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return new EvaluationFailure('ProviderUnavailable', `${call}: the provider cannot answer: ${reason}`);
+}
+
+/**
+ * Asks a provider or routine and settles its answer: a promise goes to the driver, a plain answer passes
+ * straight through (M10). One that throws or rejects cannot answer, which ends the whole call with
+ * ProviderUnavailable (T11a) instead of reading as "not found", which would fall through to later entries.
+ */
+function* ask<T>(call: string, question: () => MaybePromise<T>): Evaluation<T> {
+  let answer: MaybePromise<T>;
+  try {
+    answer = question();
+  } catch (thrown) {
+    throw unavailable(call, thrown);
+  }
+  if (!isPromiseLike(answer)) return answer;
+  try {
+    return (yield answer) as T;
+  } catch (thrown) {
+    // The sync driver refuses the promise by throwing AsyncProviderInSyncCall here (M10): keep it.
+    if (thrown instanceof EvaluationFailure) throw thrown;
+    throw unavailable(call, thrown);
+  }
 }
 
 function lookupContext(expansion: Expansion): LookupContext {
@@ -263,7 +286,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       const call = `$[${op.image},${op.routine},${argument}]`;
       const routine = resolveRoutine(services.routines, op.image, op.routine);
       if (!routine) return fail(expansion, `${call}: routine ${op.routine} is not registered`);
-      const result = yield* settle(routine(argument, lookupContext(expansion)));
+      const result = yield* ask(call, () => routine(argument, lookupContext(expansion)));
       if (typeof result !== 'string') return fail(expansion, `${call}: the routine failed`);
       note(expansion, `${call} returned ${JSON.stringify(result)}`);
       // T4 item 2 lists no quoting for routine results; the case mode applies (item 1).
@@ -272,7 +295,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
     case 'database': {
       const key = yield* expandArgument(op.argument, scope, expansion);
       if (key === null) return false;
-      const value = yield* settle(services.database(key, lookupContext(expansion)));
+      const value = yield* ask(`\${${key}}`, () => services.database(key, lookupContext(expansion)));
       if (typeof value !== 'string') return fail(expansion, `\${${key}}: key is missing`);
       note(expansion, `\${${key}} = ${JSON.stringify(value)}`);
       return yield* expandReturnedText(value, scope, expansion, true, `\${${key}}`);
@@ -280,8 +303,9 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
     case 'url': {
       const url = yield* expandArgument(op.argument, scope, expansion);
       if (url === null) return false;
-      if (!services.url) return fail(expansion, `$]${url}[: no URL provider`);
-      const value = yield* settle(services.url(url, lookupContext(expansion)));
+      const provider = services.url;
+      if (!provider) return fail(expansion, `$]${url}[: no URL provider`);
+      const value = yield* ask(`$]${url}[`, () => provider(url, lookupContext(expansion)));
       if (typeof value !== 'string' || value === '') return fail(expansion, `$]${url}[: nothing found`);
       note(expansion, `$]${url}[ = ${JSON.stringify(value)}`);
       insert(scope, value, true, expansion);
@@ -291,19 +315,20 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       const argument = yield* expandArgument(op.argument, scope, expansion);
       if (argument === null) return false;
       const call = `$}${argument}{`;
-      if (!services.domain) return fail(expansion, `${call}: no domain provider`);
+      const provider = services.domain;
+      if (!provider) return fail(expansion, `${call}: no domain provider`);
       const comma = argument.indexOf(',');
       const domain = comma < 0 ? '' : argument.slice(0, comma);
       const attribute = comma < 0 ? '' : argument.slice(comma + 1);
       if (domain === '' || attribute === '') return fail(expansion, `${call}: needs a domain and an attribute`);
-      const value = yield* settle(services.domain(domain, attribute, lookupContext(expansion)));
+      const value = yield* ask(call, () => provider(domain, attribute, lookupContext(expansion)));
       if (typeof value !== 'string') return fail(expansion, `${call}: nothing found`);
       note(expansion, `${call} = ${JSON.stringify(value)}`);
       insert(scope, value, true, expansion);
       return true;
     }
     case 'sequence': {
-      const value = yield* settle(services.sequence(op.file, lookupContext(expansion)));
+      const value = yield* ask(`$#${op.file}#`, () => services.sequence(op.file, lookupContext(expansion)));
       if (typeof value !== 'number') return fail(expansion, `$#${op.file}#: sequence file is missing`);
       const text = formatSequenceValue(value, op.radix, op.width, op.modulus);
       note(expansion, `$#${op.file}# = ${JSON.stringify(text)}`);

@@ -20,7 +20,7 @@ export {
   parseGeneralDatabase,
   type GeneralDatabase,
 } from './providers.js';
-export { MAX_NESTING_DEPTH } from './expand.js';
+export { ldapQuote, MAX_NESTING_DEPTH } from './expand.js';
 
 /** Compiled tables with their providers: what callers map strings through (M1, M10). */
 export interface MappingSet {

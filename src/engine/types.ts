@@ -4,7 +4,8 @@ export type EvaluationErrorCode =
   | 'StepLimitExceeded'
   | 'MatchBudgetExceeded'
   | 'OutputLimitExceeded'
-  | 'AsyncProviderInSyncCall';
+  | 'AsyncProviderInSyncCall'
+  | 'ProviderUnavailable';
 
 /** An evaluation error carried in a result; the call's output is then its input and flags are empty. */
 export interface EvaluationError {

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import micromatch from 'micromatch';
 import { z } from 'zod';
-import { channelConfigSchema, TupleError, validateTuple, type ChannelConfig } from '../access/schemas.js';
+import { channelConfigSchema, describeIssue, TupleError, validateTuple, type ChannelConfig } from '../access/schemas.js';
+import { ldapConfigSchema, type LdapConfig } from '../ldap/config.js';
 import { isParseError, ruleCatalogue, ruleFor } from './catalogue.js';
 import { closestName } from './names.js';
 import type { RuleLevel } from './rule.js';
@@ -50,6 +51,31 @@ const ruleLevels = z
   })
   .transform((levels) => levels as Record<string, RuleLevel>);
 
+const providerKinds = z.array(z.enum(PROVIDER_KINDS));
+
+/**
+ * The external lookups of the site: the kinds its own code registers with the engine (the short form, a
+ * list), or an object that may also configure the LDAP directory imsmap itself asks (`$]…[` and `$}…{`).
+ */
+const providersObject = z
+  .strictObject({ declared: providerKinds.default([]), ldap: ldapConfigSchema.optional() })
+  .transform(({ declared, ldap }) => ({
+    kinds: ldap ? [...new Set([...declared, 'url' as const, 'domain' as const])] : declared,
+    ldap,
+  }));
+const providersList = providerKinds.transform((kinds) => ({ kinds, ldap: undefined as LdapConfig | undefined }));
+
+/** The providers section, checked by the form it has so that each problem is named by its own field. */
+const providersSchema = z
+  .unknown()
+  .transform((value, context) => {
+    const result = (Array.isArray(value) ? providersList : providersObject).safeParse(value, { error: describeIssue });
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) context.addIssue({ ...issue });
+    return z.NEVER;
+  })
+  .prefault([]);
+
 /** The contents of `imsmap.config.json`, every field optional. */
 export const lintConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -59,8 +85,8 @@ export const lintConfigSchema = z.strictObject({
   ignores: z.array(z.string().min(1, { error: 'must not be empty' })).default([]),
   /** Routines the site registers (T10): `routine` or `image,routine`. */
   routines: z.array(routineName).default([]),
-  /** External lookups the site provides (T11). */
-  providers: z.array(z.enum(PROVIDER_KINDS)).default([]),
+  /** External lookups the site provides (T11), and the LDAP directory when imsmap asks it itself. */
+  providers: providersSchema,
   /** The channel model of access.md A24. */
   channels: channelConfigSchema.prefault({}),
 });
@@ -71,6 +97,8 @@ export interface LintConfig {
   ignores: string[];
   routines: string[];
   providers: ProviderKind[];
+  /** The directory `decide`, `test`, `check` and the adapters ask; never the linter or the audit (M13). */
+  ldap?: LdapConfig;
   channels: ChannelConfig;
   /** The folder ignore globs are relative to: the configuration file's, or the working directory. */
   directory: string;
@@ -108,7 +136,8 @@ function validated(data: unknown, directory: string, file?: string): LintConfig 
     );
   }
   const { rules, ignores, routines, providers, channels } = parsed;
-  const config: LintConfig = { rules, ignores, routines, providers, channels, directory };
+  const config: LintConfig = { rules, ignores, routines, providers: providers.kinds, channels, directory };
+  if (providers.ldap) config.ldap = providers.ldap;
   if (file !== undefined) config.file = file;
   return config;
 }

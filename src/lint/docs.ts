@@ -21,7 +21,8 @@ always reported; every other rule can be set to \`off\`, \`info\`, \`warning\` o
 }
 \`\`\`
 
-\`routines\` and \`providers\` declare what the site registers with the engine (format.md T10, T11);
+\`routines\` and \`providers\` declare what the site registers with the engine (format.md T10, T11;
+\`providers\` may also be an object whose \`ldap\` section configures the directory, see docs/ldap.md);
 \`channels\` is the channel model of access.md A24. A comment \`! imsmap-disable-next-line CODE[, CODE…]\`
 in column 1 suppresses those codes on the next line that is not blank or a comment.
 

@@ -9,6 +9,7 @@ import {
   formatSequenceValue,
   loadGeneralDatabase,
   parseGeneralDatabase,
+  type CompileOptions,
   type LookupContext,
 } from '../../src/engine/index.js';
 import { mappings, matched, outcome } from './helpers.js';
@@ -251,7 +252,7 @@ describe('M10 — synchronous and asynchronous evaluation', () => {
     expect(outcome(await set.map('ORIG_SEND_ACCESS', probe))).toEqual(matched('fallback', ['N']));
   });
 
-  it("a provider's exception or rejection reaches the caller", async () => {
+  it('T11a: a provider that throws or rejects ends the call with ProviderUnavailable, never a fall-through', async () => {
     const boom = new Error('ldap down');
     const throwing = mappings(lines, {
       providers: {
@@ -260,8 +261,27 @@ describe('M10 — synchronous and asynchronous evaluation', () => {
         },
       },
     });
-    expect(() => throwing.mapSync('ORIG_SEND_ACCESS', probe)).toThrow(boom);
+    const expected = { matched: true, output: probe, flags: [], error: { code: 'ProviderUnavailable' } };
+    expect(throwing.mapSync('ORIG_SEND_ACCESS', probe)).toMatchObject(expected);
+    expect(await throwing.map('ORIG_SEND_ACCESS', probe)).toMatchObject(expected);
     const rejecting = mappings(lines, { providers: { url: () => Promise.reject(boom) } });
-    await expect(rejecting.map('ORIG_SEND_ACCESS', probe)).rejects.toBe(boom);
+    const rejected = await rejecting.map('ORIG_SEND_ACCESS', probe);
+    expect(rejected).toMatchObject(expected);
+    expect(rejected.error?.message).toContain('ldap down');
+    expect(rejecting.mapSync('ORIG_SEND_ACCESS', probe).error?.code).toBe('AsyncProviderInSyncCall');
+  });
+
+  it('T11a: routines, databases, domains and sequences that cannot answer, in a nested call, end the top-level call', async () => {
+    const down = () => Promise.reject(new Error('down'));
+    const cases: Array<[string, CompileOptions]> = [
+      ['$[l,r,$0]', { routines: { r: down } }],
+      ['${k}', { providers: { database: down } }],
+      ['$}d,a{', { providers: { domain: down } }],
+      ['$#s#', { providers: { sequence: down } }],
+    ];
+    for (const [lookup, options] of cases) {
+      const set = mappings(['OUT', '', '  *  $|IN;$0|', '  *  accepted', 'IN', '', `  *  ${lookup}$Y`], options);
+      expect((await set.map('OUT', 'x')).error?.code).toBe('ProviderUnavailable');
+    }
   });
 });
