@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { Decision } from '../access/decision.js';
 import { AccessPolicy, type StageInput } from '../access/policy.js';
 import { TupleError, type AccessOptions } from '../access/schemas.js';
-import { compile, type CompileOptions } from '../engine/index.js';
+import type { CompileOptions } from '../engine/index.js';
+import { compile } from '../engine/node.js';
 import { hasErrors, type Diagnostic } from '../syntax/diagnostics.js';
-import { loadMappings, type IncludeReader } from '../syntax/index.js';
+import type { IncludeReader } from '../syntax/index.js';
+import { loadMappings } from '../syntax/node.js';
 import { HitCounter, type HitReport } from './hit-counter.js';
 
 /** How a LivePolicy loads its file. */

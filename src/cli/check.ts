@@ -6,7 +6,7 @@ import { HitCounter } from '../adapters/hit-counter.js';
 import { COVERAGE_FORMATS, coverageReport, type CoverageFormat } from '../cases/coverage.js';
 import { formatDifferences, runCase } from '../cases/run.js';
 import { CaseFileError, loadCaseFile, type CaseFile } from '../cases/schema.js';
-import { compile } from '../engine/index.js';
+import { compile } from '../engine/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
 import { BufferedWriter } from './lines.js';

@@ -3,7 +3,7 @@ import { renderIpAddress } from '../access/probes.js';
 import { formatReply } from '../access/reading.js';
 import { TupleError, type AccessOptions } from '../access/schemas.js';
 import type { Decision, TableResult } from '../access/decision.js';
-import { compile } from '../engine/index.js';
+import { compile } from '../engine/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs } from './lines.js';

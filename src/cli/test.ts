@@ -1,4 +1,4 @@
-import { compile } from '../engine/index.js';
+import { compile } from '../engine/node.js';
 import type { MappingResult, TraceStep } from '../engine/types.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';

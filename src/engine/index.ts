@@ -6,16 +6,14 @@ import { runAsync, runSync } from './drive.js';
 import { EvaluationFailure, type Evaluation } from './expand.js';
 import { CompiledEntry, CompiledTable, MappingCall, type Engine, type TableOutcome } from './mapping.js';
 import { validateCompileOptions, type CompileOptions } from './options.js';
-import { createGeneralDatabase, fileSequence } from './providers.js';
+import { createGeneralDatabase, noSequenceFiles } from './providers.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
 
 export type * from './options.js';
 export { InvalidCompileOptionsError } from './options.js';
 export {
   createGeneralDatabase,
-  fileSequence,
   formatSequenceValue,
-  loadGeneralDatabase,
   memorySequence,
   parseGeneralDatabase,
   type GeneralDatabase,
@@ -132,7 +130,10 @@ function compileReturnedText(text: string): TemplateProgram | string {
   return error ? `${error.message} at offset ${error.offset}` : compileTemplate(nodes);
 }
 
-/** Compiles parsed mappings into a MappingSet; options are validated (zod) and malformed ones throw. */
+/**
+ * Compiles parsed mappings into a MappingSet; options are validated (zod) and malformed ones throw.
+ * Without a sequence provider every `$#…#` fails (the Node entry's compile defaults to sequence files, T11).
+ */
 export function compile(parsed: ParsedMappings, options?: CompileOptions): MappingSet {
   const settings = validateCompileOptions(options);
   const matcherOptions = settings.backmatchBudget === undefined ? {} : { backmatchBudget: settings.backmatchBudget };
@@ -159,7 +160,7 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
     database: settings.providers?.database ?? createGeneralDatabase([]),
     url: settings.providers?.url,
     domain: settings.providers?.domain,
-    sequence: settings.providers?.sequence ?? fileSequence(),
+    sequence: settings.providers?.sequence ?? noSequenceFiles,
     random: settings.random ?? Math.random,
     stepLimit: settings.stepLimit ?? DEFAULT_STEP_LIMIT,
     returnedTextProgram(text) {

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { resolve } from 'pathe';
 import type { Decision } from '../access/decision.js';
 import type { AccessPolicy } from '../access/policy.js';
 import { internalIpProbe } from '../access/probes.js';
@@ -232,7 +233,7 @@ export function auditMappings(parsed: ParsedMappings, options: AuditOptions = {}
   if (options.gateway !== undefined && !isStrictIpAddress(options.gateway)) {
     return new TupleError([{ field: 'gateway', path: ['gateway'], message: 'must be an IPv4 or IPv6 address' }]);
   }
-  const base = defaultLintConfig(process.cwd());
+  const base = defaultLintConfig(resolve());
   const channels = options.channels ?? base.channels;
   const context = new LintContext(parsed, { ...base, channels });
   const policy = policyFor(context, channels);

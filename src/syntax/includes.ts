@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import * as path from 'pathe';
 
 /** Reads a file named by an include line (F7): its content, or null when it is missing or unreadable. */
 export type IncludeReader = (path: string) => string | Uint8Array | null;
@@ -7,16 +6,8 @@ export type IncludeReader = (path: string) => string | Uint8Array | null;
 /** The deepest include level allowed: the top-level file is 0, a file it includes is 1 (F7). */
 export const MAX_INCLUDE_DEPTH = 3;
 
-/** An include reader over the file system; relative paths resolve against `baseDir`. */
-export function fileSystemReader(baseDir: string = process.cwd()): IncludeReader {
-  return (file) => {
-    try {
-      return readFileSync(path.resolve(baseDir, file));
-    } catch {
-      return null;
-    }
-  };
-}
+/** The reader of a host without files (a browser): every include is unreadable (F7, F14). */
+export const noFiles: IncludeReader = () => null;
 
 /** An include reader over an in-memory map of path → content, for tests and browsers (F7). */
 export function memoryReader(files: Record<string, string | Uint8Array>): IncludeReader {

@@ -3,14 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createGeneralDatabase,
-  fileSequence,
-  formatSequenceValue,
-  loadGeneralDatabase,
-  parseGeneralDatabase,
-  type LookupContext,
-} from '../../src/engine/index.js';
+import { createGeneralDatabase, formatSequenceValue, parseGeneralDatabase, type LookupContext } from '../../src/engine/index.js';
+import { compile as compileNode, fileSequence, loadGeneralDatabase } from '../../src/engine/node.js';
+import { parseMappings } from '../../src/syntax/index.js';
 import { mappings, matched, outcome } from './helpers.js';
 
 describe('T10 — site routines', () => {
@@ -178,7 +173,7 @@ describe('T11 — sequence numbers', () => {
     expect(formatSequenceValue(value, radix, width, modulus)).toBe(text);
   });
 
-  it('the default provider increments a counter file, even when the entry fails later', () => {
+  it("the Node entry's default provider increments a counter file, even when the entry fails later", () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'imsmap-seq-'));
     const counter = path.join(directory, 'counter');
     const empty = path.join(directory, 'empty');
@@ -186,15 +181,19 @@ describe('T11 — sequence numbers', () => {
     writeFileSync(counter, '41\n');
     writeFileSync(empty, '');
     writeFileSync(garbage, 'forty-one');
-    const set = mappings([
-      'SQ',
-      '',
-      `  c  $#${counter}|16|4#`,
-      `  e  $#${empty}#`,
-      `  g  $#${garbage}#`,
-      `  m  $#${path.join(directory, 'missing')}#`,
-      `  f  $#${counter}#$:Z`,
-    ]);
+    const set = compileNode(
+      parseMappings(
+        [
+          'SQ',
+          '',
+          `  c  $#${counter}|16|4#`,
+          `  e  $#${empty}#`,
+          `  g  $#${garbage}#`,
+          `  m  $#${path.join(directory, 'missing')}#`,
+          `  f  $#${counter}#$:Z`,
+        ].join('\n'),
+      ),
+    );
     expect(set.mapSync('SQ', 'c').output).toBe('002A');
     expect(readFileSync(counter, 'utf8').trim()).toBe('42');
     expect(set.mapSync('SQ', 'e').output).toBe('1');
@@ -202,6 +201,15 @@ describe('T11 — sequence numbers', () => {
     expect(set.mapSync('SQ', 'm').output).toBe('m');
     expect(set.mapSync('SQ', 'f').output).toBe('f');
     expect(readFileSync(counter, 'utf8').trim()).toBe('43');
+  });
+
+  it('the browser-safe compile has no sequence files: every $#…# fails and nothing is written', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'imsmap-seq-'));
+    const counter = path.join(directory, 'counter');
+    writeFileSync(counter, '41\n');
+    const set = mappings(['SQ', '', `  c  $#${counter}#`]);
+    expect(set.mapSync('SQ', 'c').output).toBe('c');
+    expect(readFileSync(counter, 'utf8')).toBe('41\n');
   });
 
   it('relative file names resolve against the base directory', () => {
