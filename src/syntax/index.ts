@@ -8,6 +8,7 @@ import { noFiles, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, physicalLines } from './lines.js';
 import { diagnosticAt } from './source.js';
 
+export { highlightMappings, type HighlightKind, type HighlightToken } from './highlight.js';
 export type { IncludeReader } from './includes.js';
 export { memoryReader } from './includes.js';
 export { positionAt } from './source.js';
