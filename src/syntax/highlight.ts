@@ -20,7 +20,7 @@ export type HighlightKind =
   | 'modifier'
   | 'invalid';
 
-/** One highlighted run: 1-based line, 0-based offset in that line, length in UTF-16 code units. */
+/** One highlighted run: 1-based line, 0-based offset in that line, length in UTF-16 code units; runs come in text order. */
 export interface HighlightToken {
   line: number;
   start: number;
@@ -117,9 +117,11 @@ function highlightLine(tokens: HighlightToken[], line: string, number: number): 
 /** The tokens of a pattern or template word, placed at `offset` in its line; literal text is left plain. */
 function pushSubTokens(tokens: HighlightToken[], lexer: Lexer, word: string, number: number, offset: number): void {
   const lexed: ILexingResult = lexer.tokenize(word);
+  const runs: HighlightToken[] = [];
   for (const token of lexed.tokens) {
     const kind = KIND_OF_TOKEN[token.tokenType.name];
-    if (kind !== undefined) tokens.push({ line: number, start: offset + token.startOffset, length: token.image.length, kind });
+    if (kind !== undefined) runs.push({ line: number, start: offset + token.startOffset, length: token.image.length, kind });
   }
-  for (const error of lexed.errors) tokens.push({ line: number, start: offset + error.offset, length: error.length, kind: 'invalid' });
+  for (const error of lexed.errors) runs.push({ line: number, start: offset + error.offset, length: error.length, kind: 'invalid' });
+  tokens.push(...runs.sort((a, b) => a.start - b.start));
 }
