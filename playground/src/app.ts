@@ -72,6 +72,9 @@ function choose(index: number): void {
     for (const details of item.querySelectorAll('details')) details.open = position === index;
   }
   renderMarks();
+  const lines = markedLines(answers[index]);
+  const deciding = [...lines].find(([, mark]) => mark === 'applied') ?? [...lines][0];
+  if (deciding) editor.reveal(deciding[0]);
 }
 
 function renderAnswers(): void {

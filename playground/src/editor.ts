@@ -76,6 +76,11 @@ export class MappingsEditor {
     offset += Math.min(column - 1, (lines[line - 1] ?? '').length);
     this.input.focus();
     this.input.setSelectionRange(offset, offset);
+    this.reveal(line);
+  }
+
+  /** Scrolls the editor, without moving the caret, so that a line (1-based) is in view. */
+  reveal(line: number): void {
     const lineHeight = parseFloat(getComputedStyle(this.input).lineHeight);
     const target = (line - 1) * lineHeight;
     if (target < this.input.scrollTop || target > this.input.scrollTop + this.input.clientHeight - lineHeight) {
