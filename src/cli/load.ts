@@ -1,6 +1,7 @@
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { escapeControls, fileSystemReader, readMappingsFile } from '../syntax/index.js';
+import { escapeControls, readMappingsFile } from '../syntax/index.js';
+import { fileSystemReader } from '../syntax/node.js';
 import type { CommandIO } from './command.js';
 
 /** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */
