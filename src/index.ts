@@ -1,7 +1,8 @@
 /**
  * imsmap: read Messaging Server (iMS/PMDF) mappings files and answer as the MTA would.
- * One public entry; each stage of the data's way (syntax, compile, engine, access, lint, diff) exports
- * its small public face here; ldap holds the directory providers.
+ * The Node entry; each stage of the data's way (syntax, compile, engine, access, lint, diff) exports
+ * its small public face here, with the file system as the default where a stage reads files
+ * (the stages' node.ts; browser.ts is the same without them); ldap holds the directory providers.
  */
 export type * from './syntax/ast.js';
 export type * from './syntax/diagnostics.js';
@@ -16,3 +17,15 @@ export * from './cases/index.js';
 export * from './lint/index.js';
 export * from './diff/index.js';
 export * from './ldap/index.js';
+export { fileSequence, loadGeneralDatabase } from './engine/node.js';
+export { fileSystemReader, loadMappings, parseMappings } from './syntax/node.js';
+export {
+  configResolver,
+  findLintConfig,
+  lintFile,
+  lintFormatters,
+  lintMappings,
+  loadLintConfig,
+  type LintFormatter,
+  type LintReport,
+} from './lint/node.js';

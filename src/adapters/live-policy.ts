@@ -8,7 +8,8 @@ import { compile, type CompileOptions } from '../engine/index.js';
 import { auditMappings } from '../lint/audit.js';
 import { ACCESS_TABLES } from '../lint/names.js';
 import { hasErrors, type Diagnostic } from '../syntax/diagnostics.js';
-import { loadMappings, type IncludeReader } from '../syntax/index.js';
+import type { IncludeReader } from '../syntax/index.js';
+import { loadMappings } from '../syntax/node.js';
 import { HitCounter, type HitReport } from './hit-counter.js';
 
 /** How a LivePolicy loads its file. */

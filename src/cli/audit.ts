@@ -1,7 +1,8 @@
 import { formatReply } from '../access/reading.js';
 import { isStrictIpAddress, TupleError } from '../access/schemas.js';
 import { auditMappings, type AuditCheck, type AuditReport } from '../lint/audit.js';
-import { ConfigError, configResolver } from '../lint/config.js';
+import { ConfigError } from '../lint/config.js';
+import { configResolver } from '../lint/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';

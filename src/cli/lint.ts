@@ -1,12 +1,14 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import micromatch from 'micromatch';
-import { ConfigError, configResolver, isIgnored } from '../lint/config.js';
+import { ConfigError } from '../lint/config.js';
 import { ruleCatalogue } from '../lint/catalogue.js';
 import { lintFormatters, type LintReport } from '../lint/format/index.js';
-import { lintFile, type LintedFile } from '../lint/lint.js';
+import type { LintedFile } from '../lint/lint.js';
+import { configResolver, isIgnored, lintFile } from '../lint/node.js';
 import { UNREADABLE_FILE } from '../lint/parser-rules.js';
-import { fileSystemReader, readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
+import { readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
+import { fileSystemReader } from '../syntax/node.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 
 /** Folders a `**` glob does not descend into: dependencies and version control, never mappings files of the site. */

@@ -1,8 +1,10 @@
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { escapeControls, fileSystemReader, readMappingsFile } from '../syntax/index.js';
+import { escapeControls, readMappingsFile } from '../syntax/index.js';
+import { fileSystemReader } from '../syntax/node.js';
 import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
-import { CONFIG_FILE_NAME, ConfigError, configResolver, type LintConfig } from '../lint/config.js';
+import { CONFIG_FILE_NAME, ConfigError, type LintConfig } from '../lint/config.js';
+import { configResolver } from '../lint/node.js';
 import type { CommandIO, CommandOption } from './command.js';
 
 /** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */

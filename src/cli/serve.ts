@@ -4,7 +4,8 @@ import { LivePolicy, PolicyLoadError, type ReloadResult } from '../adapters/live
 import { DEFAULT_POLICY_ENDPOINT, formatPolicyEndpoint, parsePolicyEndpoint, PolicyServer, type PolicyAnswer, type PolicyEndpoint } from '../adapters/postfix/index.js';
 import { policyServerSettingsSchema, type PolicyServerEvent, type PolicyServerSettings } from '../adapters/postfix/server.js';
 import type { ConfiguredProviders } from '../ldap/index.js';
-import { ConfigError, configResolver } from '../lint/config.js';
+import { ConfigError } from '../lint/config.js';
+import { configResolver } from '../lint/node.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
 import { parseOptions } from './decide.js';

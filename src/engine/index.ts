@@ -13,9 +13,7 @@ export type * from './options.js';
 export { InvalidCompileOptionsError } from './options.js';
 export {
   createGeneralDatabase,
-  fileSequence,
   formatSequenceValue,
-  loadGeneralDatabase,
   memorySequence,
   parseGeneralDatabase,
   type GeneralDatabase,

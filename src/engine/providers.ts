@@ -1,6 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { asciiUpper } from '../compile/template.js';
 import type { DatabaseProvider, Routine, SequenceProvider } from './options.js';
 
@@ -37,33 +34,6 @@ export function parseGeneralDatabase(text: string): Map<string, string> {
     if (!entries.has(asciiUpper(key))) entries.set(asciiUpper(key), value);
   }
   return entries;
-}
-
-/** Loads a `general.txt`-style file into the default in-memory general database. */
-export async function loadGeneralDatabase(path: string): Promise<GeneralDatabase> {
-  return createGeneralDatabase(parseGeneralDatabase(await readFile(path, 'utf8')));
-}
-
-/**
- * A `$#…#` provider over counter files (T11), for a caller that wants the MTA's side effect (M13: never
- * the default): `file` holds a decimal integer (an empty file counts as 0); the
- * provider writes back the incremented value and returns it. A missing or non-numeric file fails.
- * Relative names resolve against `baseDirectory`. Not safe against concurrent writers, like any plain file.
- */
-export function fileSequence(baseDirectory: string = process.cwd()): SequenceProvider {
-  return (file) => {
-    const path = resolve(baseDirectory, file);
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8').trim();
-    } catch {
-      return null;
-    }
-    if (!/^-?\d*$/.test(content)) return null;
-    const next = (content === '' ? 0 : Number(content)) + 1;
-    writeFileSync(path, `${next}\n`);
-    return next;
-  };
 }
 
 /** An in-memory sequence provider for tests: only the files given exist; `counters` shows the current values. */

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { resolve } from 'pathe';
 import type { Decision } from '../access/decision.js';
 import type { AccessPolicy } from '../access/policy.js';
 import { internalIpProbe } from '../access/probes.js';
@@ -226,7 +227,7 @@ function internalSentence(entries: InternalEntry[]): string {
 
 /** The lint context and access policy the audit's checks run against. */
 function auditSetup(parsed: ParsedMappings, givenChannels: ChannelConfig | undefined) {
-  const base = defaultLintConfig(process.cwd());
+  const base = defaultLintConfig(resolve());
   const channels = givenChannels ?? base.channels;
   const context = new LintContext(parsed, { ...base, channels });
   return { context, policy: policyFor(context, channels), channels };

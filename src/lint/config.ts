@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import micromatch from 'micromatch';
+import * as path from 'pathe';
 import { z } from 'zod';
 import { channelConfigSchema, describeIssue, TupleError, validateTuple, type ChannelConfig } from '../access/schemas.js';
 import { ldapConfigSchema, type LdapConfig } from '../ldap/config.js';
@@ -140,59 +138,4 @@ function validated(data: unknown, directory: string, file?: string): LintConfig 
   if (providers.ldap) config.ldap = providers.ldap;
   if (file !== undefined) config.file = file;
   return config;
-}
-
-/** Reads and validates a configuration file. */
-export function loadLintConfig(file: string): LintConfig | ConfigError {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return new ConfigError(file, ['cannot read the file']);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return new ConfigError(file, [`is not valid JSON: ${(error as Error).message}`]);
-  }
-  return parseLintConfig(data, file);
-}
-
-/** The configuration file that applies to a mappings file: the one next to it, else the one in `cwd`. */
-export function findLintConfig(mappingsFile: string, cwd: string): string | null {
-  for (const folder of [path.dirname(path.resolve(cwd, mappingsFile)), path.resolve(cwd)]) {
-    const candidate = path.join(folder, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
-/**
- * The configuration of each mappings file, as the CLI finds it: the file named by `--config`, else
- * `imsmap.config.json` next to the mappings file, else the one in `cwd`, else the defaults. Each
- * configuration file is read once.
- */
-export function configResolver(cwd: string, named?: string): (mappingsFile: string) => LintConfig | ConfigError {
-  const loaded = new Map<string, LintConfig | ConfigError>();
-  const load = (file: string) => {
-    if (!loaded.has(file)) loaded.set(file, loadLintConfig(file));
-    return loaded.get(file)!;
-  };
-  const fallback = defaultLintConfig(cwd);
-  if (named !== undefined) {
-    const config = load(path.resolve(cwd, named));
-    return () => config;
-  }
-  return (mappingsFile) => {
-    const found = findLintConfig(mappingsFile, cwd);
-    return found === null ? fallback : load(found);
-  };
-}
-
-/** Whether a configuration's ignore globs (relative to its folder) name the file, which lint then skips. */
-export function isIgnored(file: string, config: LintConfig, cwd: string): boolean {
-  if (config.ignores.length === 0) return false;
-  const relative = path.relative(config.directory, path.resolve(cwd, file)).split(path.sep).join('/');
-  return micromatch.isMatch(relative, config.ignores, { dot: true });
 }

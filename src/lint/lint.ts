@@ -1,18 +1,22 @@
-import path from 'node:path';
+import * as path from 'pathe';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic, Severity } from '../syntax/diagnostics.js';
-import { fileSystemReader, readContent, readMappingsFile, type IncludeReader } from '../syntax/index.js';
+import { noFiles, type IncludeReader } from '../syntax/includes.js';
+import { readContent } from '../syntax/index.js';
 import { lintRules, ruleFor } from './catalogue.js';
 import { defaultLintConfig, type LintConfig } from './config.js';
 import { LintContext } from './context.js';
 import type { RuleFinding } from './rule.js';
 import { applySuppressions } from './suppress.js';
 
-/** Options of {@link lintMappings} and {@link lintFile}. */
+/** Options of {@link lintMappings} and the Node entry's lintFile. */
 export interface LintOptions {
   /** Rule levels, declared routines and providers, channel model; default: every rule at its default level. */
   config?: LintConfig;
-  /** Reads the files of the parse again for suppression comments (and, for lintFile, reads them at all). */
+  /**
+   * Reads the files of the parse again for suppression comments (and, for lintFile, reads them at all);
+   * none by default, the file system in the Node entry.
+   */
   readFile?: IncludeReader;
 }
 
@@ -33,25 +37,18 @@ function asDiagnostic(code: string, severity: Severity, finding: RuleFinding): D
  * the configuration sets (rules set to `off` dropped), less what suppression comments name.
  */
 export function lintMappings(parsed: ParsedMappings, options: LintOptions = {}): Diagnostic[] {
-  const config = options.config ?? defaultLintConfig(process.cwd());
+  const config = options.config ?? defaultLintConfig(path.resolve());
   const context = new LintContext(parsed, config);
   const found: Diagnostic[] = [...parsed.diagnostics];
   for (const rule of lintRules) {
     for (const finding of rule.check(context)) found.push(asDiagnostic(rule.code, rule.defaultSeverity, finding));
   }
-  const reader = options.readFile ?? fileSystemReader();
+  const reader = options.readFile ?? noFiles;
   // A file that cannot be read again has no suppressions (as in the parser, F14).
   const readAgain = (file: string) => readContent(reader, file);
   const { kept, findings } = applySuppressions(atConfiguredLevels(found, config), parsed, readAgain);
   const directiveFindings = findings.map(({ code, ...finding }) => asDiagnostic(code, ruleFor(code)!.defaultSeverity, finding));
   return inReadingOrder([...kept, ...atConfiguredLevels(directiveFindings, config)], parsed.files);
-}
-
-/** Reads, parses and lints one file; an unreadable file gives the parser's `unreadable-file` diagnostic. */
-export function lintFile(file: string, options: LintOptions = {}): LintedFile {
-  const reader = options.readFile ?? fileSystemReader();
-  const parsed = readMappingsFile(file, reader);
-  return { file, diagnostics: lintMappings(parsed, { ...options, readFile: reader }) };
 }
 
 /** Each diagnostic at its rule's configured level; `off` removes it. Codes without a rule keep their severity. */

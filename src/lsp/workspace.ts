@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, defaultLintConfig, findLintConfig, isIgnored, loadLintConfig, type LintConfig } from '../lint/config.js';
+import { ConfigError, defaultLintConfig, type LintConfig } from '../lint/config.js';
 import { LintContext } from '../lint/context.js';
 import { lintMappings } from '../lint/lint.js';
+import { findLintConfig, isIgnored, loadLintConfig } from '../lint/node.js';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { fileSystemReader, isUnreadable, parseMappings, type IncludeReader } from '../syntax/index.js';
+import { isUnreadable, parseMappings, type IncludeReader } from '../syntax/index.js';
+import { fileSystemReader } from '../syntax/node.js';
 
 /** The file a document URI stands for; a URI that is not a file (an unsaved buffer) is its own name. */
 export function fileOfUri(uri: string): string {

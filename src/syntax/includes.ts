@@ -1,5 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import path from 'node:path';
+import * as path from 'pathe';
 
 /** Why a file that exists was not read (F17): not a regular file, or larger than the cap. */
 export interface Unreadable {
@@ -15,61 +14,11 @@ export type IncludeReader = (path: string) => string | Uint8Array | null | Unrea
 /** F17: the largest file read by default, 256 MiB. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
-/** Bytes read per system call; a file grows by this much at a time, never beyond the cap. */
-const READ_CHUNK = 1024 * 1024;
-
 /** The deepest include level allowed: the top-level file is 0, a file it includes is 1 (F7). */
 export const MAX_INCLUDE_DEPTH = 3;
 
-/**
- * An include reader over the file system; relative paths resolve against `baseDir`. Only regular
- * files of at most `maxBytes` are read (F17).
- */
-export function fileSystemReader(baseDir: string = process.cwd(), options: { maxBytes?: number } = {}): IncludeReader {
-  const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
-  return (file) => {
-    let descriptor: number;
-    try {
-      // Non-blocking, so that opening a FIFO without a writer returns at once; the type check
-      // below then refuses it before anything waits on a read.
-      descriptor = openSync(path.resolve(baseDir, file), constants.O_RDONLY | constants.O_NONBLOCK);
-    } catch {
-      return null;
-    }
-    try {
-      return readRegularFile(descriptor, maxBytes);
-    } catch {
-      return null;
-    } finally {
-      closeSync(descriptor);
-    }
-  };
-}
-
-/**
- * The content of an open file if it is a regular file of at most `maxBytes`. The size is checked
- * again while reading, since a file may grow after fstat (and /proc files report 0).
- */
-function readRegularFile(descriptor: number, maxBytes: number): Uint8Array | Unreadable {
-  const stats = fstatSync(descriptor);
-  if (!stats.isFile()) return { unreadable: 'not a regular file' };
-  const tooLarge = { unreadable: `larger than ${maxBytes} bytes` };
-  if (stats.size > maxBytes) return tooLarge;
-  let buffer = Buffer.allocUnsafe(Math.min(stats.size + 1, maxBytes + 1));
-  let length = 0;
-  for (;;) {
-    if (length === buffer.length) {
-      if (length > maxBytes) return tooLarge;
-      const grown = Buffer.allocUnsafe(Math.min(buffer.length + READ_CHUNK, maxBytes + 1));
-      buffer.copy(grown, 0, 0, length);
-      buffer = grown;
-    }
-    const read = readSync(descriptor, buffer, length, buffer.length - length, null);
-    if (read === 0) break;
-    length += read;
-  }
-  return length > maxBytes ? tooLarge : buffer.subarray(0, length);
-}
+/** The reader of a host without files (a browser): every include is unreadable (F7, F14). */
+export const noFiles: IncludeReader = () => null;
 
 /** An include reader over an in-memory map of path → content, for tests and browsers (F7). */
 export function memoryReader(files: Record<string, string | Uint8Array>): IncludeReader {

@@ -4,36 +4,28 @@
  */
 import type { ParsedMappings } from './ast.js';
 import { buildMappings } from './build.js';
-import { fileSystemReader, isUnreadable, readSafely, type IncludeReader } from './includes.js';
+import { isUnreadable, noFiles, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, physicalLines } from './lines.js';
 import { diagnosticAt } from './source.js';
 
+export { highlightMappings, type HighlightKind, type HighlightToken } from './highlight.js';
 export type { IncludeReader, Unreadable } from './includes.js';
-export { fileSystemReader, isUnreadable, MAX_FILE_BYTES, memoryReader, readContent } from './includes.js';
+export { isUnreadable, MAX_FILE_BYTES, memoryReader, readContent } from './includes.js';
 export { escapeControls } from './escape.js';
 export { positionAt } from './source.js';
 
 /** The file name diagnostics carry when the caller gives none. */
 const UNNAMED_FILE = '<input>';
 
-/** Parses mappings-file content; includes are read through `readInclude` (the file system by default, F7). */
+/**
+ * Parses mappings-file content; includes are read through `readInclude` only (none by default: the
+ * Node entry's parseMappings defaults to the file system, F7).
+ */
 export function parseMappings(
   text: string | Uint8Array,
   options: { file?: string; readInclude?: IncludeReader } = {},
 ): ParsedMappings {
-  return buildMappings(text, options.file ?? UNNAMED_FILE, options.readInclude ?? fileSystemReader());
-}
-
-/**
- * Reads and parses a mappings file from disk; an unreadable file, one that is not a regular file or
- * one larger than `maxFileBytes` (F17) becomes an `unreadable-file` diagnostic.
- */
-export function loadMappings(
-  path: string,
-  options: { readInclude?: IncludeReader; maxFileBytes?: number } = {},
-): ParsedMappings {
-  const readFile = fileSystemReader(process.cwd(), { maxBytes: options.maxFileBytes });
-  return readMappingsFile(path, readFile, options.readInclude ?? readFile);
+  return buildMappings(text, options.file ?? UNNAMED_FILE, options.readInclude ?? noFiles);
 }
 
 /** Reads a top-level mappings file through a reader and parses it; unreadable → a diagnostic, not a throw. */

@@ -166,7 +166,7 @@ class PhysicalLineCursor {
  * Index of the backslash that continues this physical line (F2), or -1. The backslash must be the
  * last non-blank character and must not be the second half of a `$`-pair such as `$\` (F2.1).
  */
-function continuationBackslash(line: string): number {
+export function continuationBackslash(line: string): number {
   let last = line.length - 1;
   while (last >= 0 && (line[last] === ' ' || line[last] === '\t')) last--;
   if (last < 0 || line[last] !== '\\') return -1;

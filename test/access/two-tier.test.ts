@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { AccessPolicy, AccessSession, TupleError } from '../../src/access/index.js';
 import { compile } from '../../src/engine/index.js';
 import { hasErrors } from '../../src/syntax/diagnostics.js';
-import { loadMappings } from '../../src/syntax/index.js';
+import { loadMappings } from '../../src/syntax/node.js';
 import { decided, replyText } from './helpers.js';
 
 // The scenario of issue 4: all inbound mail arrives through a NAT firewall (inside address 192.168.10.1),

@@ -5,7 +5,7 @@ import { TupleError, type Decision } from '../../src/access/index.js';
 import { HitCounter } from '../../src/adapters/hit-counter.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../../src/adapters/live-policy.js';
 import { compile } from '../../src/engine/index.js';
-import { loadMappings } from '../../src/syntax/index.js';
+import { loadMappings } from '../../src/syntax/node.js';
 import { bounded } from './smtp-client.js';
 import { ACCESS_OPTIONS, REPLIES, temporaryDirectory, TWO_TIER } from './helpers.js';
 

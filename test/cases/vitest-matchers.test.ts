@@ -3,7 +3,7 @@ import '../../src/adapters/vitest.js';
 import { AccessPolicy, TupleError } from '../../src/access/index.js';
 import { LivePolicy } from '../../src/adapters/live-policy.js';
 import { compile } from '../../src/engine/index.js';
-import { loadMappings } from '../../src/syntax/index.js';
+import { loadMappings } from '../../src/syntax/node.js';
 import { ACCESS_OPTIONS, TWO_TIER } from '../adapters/helpers.js';
 
 const set = compile(loadMappings(TWO_TIER));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TupleError } from '../../src/access/schemas.js';
 import { diffMappings, type DiffReport } from '../../src/diff/index.js';
-import { loadMappings } from '../../src/syntax/index.js';
+import { loadMappings } from '../../src/syntax/node.js';
 import { runImsmap } from '../cli/helpers.js';
 
 const repoDir = path.resolve(import.meta.dirname, '../..');

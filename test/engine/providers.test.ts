@@ -3,15 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createGeneralDatabase,
-  fileSequence,
-  formatSequenceValue,
-  loadGeneralDatabase,
-  parseGeneralDatabase,
-  type CompileOptions,
-  type LookupContext,
-} from '../../src/engine/index.js';
+import { createGeneralDatabase, formatSequenceValue, parseGeneralDatabase, type CompileOptions, type LookupContext } from '../../src/engine/index.js';
+import { fileSequence, loadGeneralDatabase } from '../../src/engine/node.js';
 import { mappings, matched, outcome } from './helpers.js';
 
 describe('T10 — site routines', () => {
@@ -203,6 +196,15 @@ describe('T11 — sequence numbers', () => {
     expect(set.mapSync('SQ', 'm').output).toBe('m');
     expect(set.mapSync('SQ', 'f').output).toBe('f');
     expect(readFileSync(counter, 'utf8').trim()).toBe('43');
+  });
+
+  it('the browser-safe compile has no sequence files: every $#…# fails and nothing is written', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'imsmap-seq-'));
+    const counter = path.join(directory, 'counter');
+    writeFileSync(counter, '41\n');
+    const set = mappings(['SQ', '', `  c  $#${counter}#`]);
+    expect(set.mapSync('SQ', 'c').output).toBe('c');
+    expect(readFileSync(counter, 'utf8')).toBe('41\n');
   });
 
   it('relative file names resolve against the base directory', () => {

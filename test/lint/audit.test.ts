@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TupleError } from '../../src/access/schemas.js';
 import { auditMappings, type AuditReport } from '../../src/lint/audit.js';
-import { loadMappings, parseMappings } from '../../src/syntax/index.js';
+import { loadMappings, parseMappings } from '../../src/syntax/node.js';
 import { corpusDir, imsmap, repoDir } from './helpers.js';
 
 const FIXED = 'fixtures/two-tier/mappings';

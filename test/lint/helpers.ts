@@ -3,9 +3,9 @@ import { Readable, Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultLintConfig, loadLintConfig, type LintConfig } from '../../src/lint/config.js';
+import { defaultLintConfig, type LintConfig } from '../../src/lint/config.js';
 import { runCli } from '../../src/cli/main.js';
-import { lintFile, lintMappings } from '../../src/lint/lint.js';
+import { lintFile, lintMappings, loadLintConfig } from '../../src/lint/node.js';
 import { memoryReader, parseMappings } from '../../src/syntax/index.js';
 import type { Diagnostic } from '../../src/syntax/diagnostics.js';
 

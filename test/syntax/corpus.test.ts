@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMappings } from '../../src/syntax/index.js';
+import { loadMappings } from '../../src/syntax/node.js';
 import { corpusDir } from './helpers.js';
 
 interface Expected {

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMappings } from '../../src/syntax/index.js';
+import { loadMappings } from '../../src/syntax/node.js';
 import { fixturesDir, found, shape } from './helpers.js';
 
 const load = (name: string) => loadMappings(path.join(fixturesDir, name));

@@ -1,7 +1,8 @@
 // F7: include files, through the in-memory reader and through the file system.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMappings, memoryReader, parseMappings } from '../../src/syntax/index.js';
+import { memoryReader } from '../../src/syntax/index.js';
+import { loadMappings, parseMappings } from '../../src/syntax/node.js';
 import { file, fixturesDir, found, shape } from './helpers.js';
 
 /** Diagnostics as `file:code@line:column`, since includes report in other files. */

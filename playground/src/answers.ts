@@ -1,0 +1,90 @@
+import {
+  AccessPolicy,
+  compile,
+  parseMappings,
+  TupleError,
+  type Decision,
+  type MappingResult,
+  type MappingSet,
+  type ParsedMappings,
+} from '../../src/browser.js';
+
+/** The name the edited file has in diagnostics and traces. */
+export const FILE = 'mappings';
+
+/** What a probe line gets: a mapping result, an access decision, or why it has neither. */
+type AnswerBody =
+  | { kind: 'mapping'; table: string; probe: string; result: MappingResult }
+  | { kind: 'decision'; tuple: Record<string, unknown>; decision: Decision }
+  | { kind: 'error'; message: string };
+
+/** The answer to one line of the probes pane (1-based line). */
+export type Answer = { line: number; text: string } & AnswerBody;
+
+/** The edited file parsed and compiled, with the access policy its options give (or why there is none). */
+export interface Evaluated {
+  parsed: ParsedMappings;
+  set: MappingSet;
+  policy: AccessPolicy | string;
+}
+
+/**
+ * Parses and compiles the file (no includes: the page has no other files, F7) and builds the policy
+ * from the options text, asking for explained traces (M1) so each step shows its captures.
+ */
+export function evaluateFile(mappings: string, optionsText: string): Evaluated {
+  const parsed = parseMappings(mappings, { file: FILE });
+  const set = compile(parsed);
+  return { parsed, set, policy: policyFor(set, optionsText) };
+}
+
+function policyFor(set: MappingSet, optionsText: string): AccessPolicy | string {
+  let options: unknown = {};
+  if (optionsText.trim() !== '') {
+    try {
+      options = JSON.parse(optionsText);
+    } catch (error) {
+      return `not valid JSON: ${(error as Error).message}`;
+    }
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return 'must be a JSON object';
+  const policy = AccessPolicy.create(set, { ...options, explain: true });
+  return policy instanceof TupleError ? policy.message : policy;
+}
+
+/** Answers each non-blank line that is not a `!` comment: `TABLE probe`, or a JSON tuple for a decision. */
+export function answerLines(evaluated: Evaluated, probes: string): Answer[] {
+  const answers: Answer[] = [];
+  probes.split('\n').forEach((raw, index) => {
+    const text = raw.trim();
+    if (text === '' || text.startsWith('!')) return;
+    answers.push({ line: index + 1, text, ...answerOne(evaluated, text) });
+  });
+  return answers;
+}
+
+function answerOne({ set, policy }: Evaluated, text: string): AnswerBody {
+  if (text.startsWith('{')) {
+    let tuple: unknown;
+    try {
+      tuple = JSON.parse(text);
+    } catch (error) {
+      return { kind: 'error', message: `not valid JSON: ${(error as Error).message}` };
+    }
+    if (typeof policy === 'string') return { kind: 'error', message: `the access options are wrong: ${policy}` };
+    const decision = policy.decide(tuple);
+    if (decision instanceof TupleError) return { kind: 'error', message: decision.message };
+    return { kind: 'decision', tuple: tuple as Record<string, unknown>, decision };
+  }
+  const space = text.search(/\s/);
+  const table = space < 0 ? text : text.slice(0, space);
+  const probe = space < 0 ? '' : text.slice(space).trim();
+  return { kind: 'mapping', table, probe, result: set.mapSync(table, probe, { explain: true }) };
+}
+
+/** The engine results an answer holds: the mapping, or each table a decision consulted. */
+export function mappingsOf(answer: Answer): MappingResult[] {
+  if (answer.kind === 'mapping') return [answer.result];
+  if (answer.kind === 'decision') return answer.decision.results.flatMap((result) => (result.mapping ? [result.mapping] : []));
+  return [];
+}

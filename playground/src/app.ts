@@ -1,0 +1,198 @@
+/**
+ * The playground page: the mappings file in an editor, probe lines answered as you type by the
+ * library's browser build, the trace of the chosen answer highlighted in the file, and the whole
+ * state in the URL fragment.
+ */
+import { lintMappings, memoryReader, type Diagnostic } from '../../src/browser.js';
+import { answerLines, evaluateFile, FILE, mappingsOf, type Answer, type Evaluated } from './answers.js';
+import { MappingsEditor, type LineMark } from './editor.js';
+import { answerBody, answerTitle, diagnosticItem, el } from './render.js';
+import { decodeState, encodeState, exampleState, type Example, type PlaygroundState } from './state.js';
+
+declare const PLAYGROUND_EXAMPLES: Example[];
+
+/** Lint rules look at the whole file; they run once typing pauses this long, after the answers. */
+const LINT_DELAY_MS = 250;
+/** The URL fragment follows the state once typing pauses this long. */
+const FRAGMENT_DELAY_MS = 400;
+
+function byId<T extends HTMLElement>(id: string): T {
+  return document.getElementById(id) as T;
+}
+
+const mappingsInput = byId<HTMLTextAreaElement>('mappings');
+const probesInput = byId<HTMLTextAreaElement>('probes');
+const optionsInput = byId<HTMLInputElement>('options');
+const optionsError = byId<HTMLElement>('options-error');
+const exampleSelect = byId<HTMLSelectElement>('example');
+const answersList = byId<HTMLOListElement>('answers');
+const diagnosticsList = byId<HTMLUListElement>('diagnostics');
+const diagnosticCount = byId<HTMLElement>('diagnostic-count');
+const shareStatus = byId<HTMLElement>('share-status');
+const editor = new MappingsEditor(mappingsInput, byId('colours'), byId('marks'), byId('gutter'));
+const goTo = (line: number, column?: number) => editor.goTo(line, column);
+
+let evaluated: Evaluated | null = null;
+let answers: Answer[] = [];
+let chosen = 0;
+let diagnostics: readonly Diagnostic[] = [];
+let lintTimer: ReturnType<typeof setTimeout> | undefined;
+let fragmentTimer: ReturnType<typeof setTimeout> | undefined;
+let writtenFragment = '';
+
+function currentState(): PlaygroundState {
+  return { mappings: mappingsInput.value, probes: probesInput.value, options: optionsInput.value };
+}
+
+/** The lines the chosen answer's entries stand on; an applied step outranks a failed one, which outranks a pass. */
+function markedLines(answer: Answer | undefined): Map<number, LineMark> {
+  const rank: Record<LineMark, number> = { skipped: 0, failed: 1, applied: 2 };
+  const lines = new Map<number, LineMark>();
+  const mark = (file: string, line: number, kind: LineMark) => {
+    const current = lines.get(line);
+    if (file === FILE && (current === undefined || rank[current] < rank[kind])) lines.set(line, kind);
+  };
+  for (const result of answer ? mappingsOf(answer) : []) {
+    for (const step of result.trace) {
+      for (const skipped of step.skipped ?? []) mark(skipped.entry.file, skipped.entry.line, 'skipped');
+      mark(step.entry.file, step.entry.line, step.outcome === 'applied' ? 'applied' : 'failed');
+    }
+  }
+  return lines;
+}
+
+function renderMarks(): void {
+  editor.mark(markedLines(answers[chosen]), diagnostics);
+}
+
+function choose(index: number): void {
+  chosen = index;
+  for (const [position, item] of answersList.querySelectorAll('li.answer').entries()) {
+    item.querySelector('button.answer-title')?.setAttribute('aria-pressed', String(position === index));
+    for (const details of item.querySelectorAll('details')) details.open = position === index;
+  }
+  renderMarks();
+  const lines = markedLines(answers[index]);
+  const deciding = [...lines].find(([, mark]) => mark === 'applied') ?? [...lines][0];
+  if (deciding) editor.reveal(deciding[0]);
+}
+
+function renderAnswers(): void {
+  const items = answers.map((answer, index) => {
+    const title = el(
+      'button',
+      { type: 'button', class: 'answer-title', 'aria-pressed': String(index === chosen), title: 'Highlight the entries it tried' },
+      answerTitle(answer),
+    );
+    title.addEventListener('click', () => choose(index));
+    return el(
+      'li',
+      { class: `answer ${answer.kind === 'decision' ? answer.decision.action : answer.kind}`, 'data-line': String(answer.line) },
+      title,
+      answerBody(answer, goTo, index === chosen),
+    );
+  });
+  answersList.replaceChildren(...items);
+  if (items.length === 0) answersList.replaceChildren(el('li', { class: 'answer empty' }, 'Type a probe or a tuple to see its answer.'));
+}
+
+function renderDiagnostics(): void {
+  diagnosticCount.textContent = diagnostics.length === 0 ? 'none' : String(diagnostics.length);
+  diagnosticsList.replaceChildren(...diagnostics.map((diagnostic) => diagnosticItem(diagnostic, goTo)));
+  renderMarks();
+}
+
+/** Lints the file as it stands (parser and lint rules, suppression comments read from the text itself). */
+function lintNow(): void {
+  if (evaluated === null) return;
+  diagnostics = lintMappings(evaluated.parsed, { readFile: memoryReader({ [FILE]: mappingsInput.value }) });
+  renderDiagnostics();
+}
+
+/** Answers the probe lines against the file; the file is parsed and compiled again only when it changed. */
+function update(fileChanged: boolean): void {
+  const started = performance.now();
+  if (fileChanged || evaluated === null) {
+    editor.render();
+    evaluated = evaluateFile(mappingsInput.value, optionsInput.value);
+    diagnostics = evaluated.parsed.diagnostics;
+    renderDiagnostics();
+    clearTimeout(lintTimer);
+    lintTimer = setTimeout(lintNow, LINT_DELAY_MS);
+  }
+  optionsError.textContent = typeof evaluated.policy === 'string' ? `Access options: ${evaluated.policy}` : '';
+  optionsInput.setAttribute('aria-invalid', String(typeof evaluated.policy === 'string'));
+  answers = answerLines(evaluated, probesInput.value);
+  if (chosen >= answers.length) chosen = 0;
+  renderAnswers();
+  renderMarks();
+  // Read by the browser tests: how long the last answer took, when the first came, whether the link is current.
+  document.body.dataset.updateMs = (performance.now() - started).toFixed(2);
+  document.body.dataset.firstAnswerMs ??= performance.now().toFixed(2);
+  document.body.dataset.fragment = 'pending';
+  clearTimeout(fragmentTimer);
+  fragmentTimer = setTimeout(writeFragment, FRAGMENT_DELAY_MS);
+}
+
+async function writeFragment(): Promise<void> {
+  const state = currentState();
+  const fragment = await encodeState(state);
+  // Typing went on while the state was being deflated: the next write has it.
+  if (fragment === '' || JSON.stringify(state) !== JSON.stringify(currentState())) return;
+  writtenFragment = `#${fragment}`;
+  if (location.hash !== writtenFragment) history.replaceState(null, '', writtenFragment);
+  document.body.dataset.fragment = 'current';
+}
+
+function load(state: PlaygroundState): void {
+  mappingsInput.value = state.mappings;
+  probesInput.value = state.probes;
+  optionsInput.value = state.options;
+  chosen = 0;
+  update(true);
+}
+
+async function loadFragment(): Promise<boolean> {
+  if (location.hash === writtenFragment) return true;
+  const state = await decodeState(location.hash);
+  if (state === null) return false;
+  writtenFragment = location.hash;
+  exampleSelect.value = '';
+  load(state);
+  return true;
+}
+
+exampleSelect.append(
+  el('option', { value: '' }, 'Your own (edited or from a link)'),
+  ...PLAYGROUND_EXAMPLES.map((example) => el('option', { value: example.id }, example.title)),
+);
+exampleSelect.addEventListener('change', () => {
+  const example = PLAYGROUND_EXAMPLES.find((candidate) => candidate.id === exampleSelect.value);
+  if (example) load(exampleState(example));
+});
+mappingsInput.addEventListener('input', () => {
+  exampleSelect.value = '';
+  update(true);
+});
+optionsInput.addEventListener('input', () => update(true));
+probesInput.addEventListener('input', () => update(false));
+window.addEventListener('hashchange', () => void loadFragment());
+byId('share').addEventListener('click', async () => {
+  clearTimeout(fragmentTimer);
+  await writeFragment();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    shareStatus.textContent = 'Link copied.';
+  } catch {
+    shareStatus.textContent = 'The link is in the address bar.';
+  }
+});
+
+function loadFirstExample(): void {
+  exampleSelect.value = PLAYGROUND_EXAMPLES[0]!.id;
+  load(exampleState(PLAYGROUND_EXAMPLES[0]!));
+}
+
+// The preloaded example is answered at once; a link's state needs its fragment inflated first.
+if (location.hash === '') loadFirstExample();
+else void loadFragment().then((loaded) => loaded || loadFirstExample());
