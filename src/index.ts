@@ -4,17 +4,9 @@
  * its small public face here, with the file system as the default where a stage reads files
  * (the stages' node.ts; browser.ts is the same without them); ldap holds the directory providers.
  */
-export type * from './syntax/ast.js';
-export type * from './syntax/diagnostics.js';
-export { hasErrors } from './syntax/diagnostics.js';
-export type * from './engine/types.js';
-export * from './access/index.js';
-export * from './compile/index.js';
-export * from './engine/index.js';
-export * from './syntax/index.js';
+export * from './browser.js';
 export * from './adapters/index.js';
 export * from './cases/index.js';
-export * from './lint/index.js';
 export * from './diff/index.js';
 export * from './ldap/index.js';
 export { fileSequence, loadGeneralDatabase } from './engine/node.js';
