@@ -270,7 +270,8 @@ describe('PD4: decisions become actions', () => {
     const { client, answers } = await serve(ACTIONS, {}, failing);
     const connection = await client();
     expect((await connection.ask(rcpt({ recipient: 'lookup@corp.example' }))).action).toBe('451 4.3.0 Access check failed');
-    expect(answers[0]).toMatchObject({ stage: 'error', problem: 'directory down' });
+    // T11a: a provider that rejects is ProviderUnavailable inside the decision, not an exception.
+    expect(answers[0]).toMatchObject({ stage: 'rcpt', action: '451 4.3.0 Access check failed' });
     expect((await connection.ask(rcpt({ instance: 'next', recipient: 'hold@corp.example' }))).action).toBe('HOLD ORIG_SEND_ACCESS');
     connection.close();
   });
