@@ -11,8 +11,14 @@ export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/erra
 /** The folder relative artifact URIs are relative to, named as SARIF suggests. */
 const SOURCE_ROOT = '%SRCROOT%';
 
-// src/lint/format and dist/lint/format both sit three folders below the package root.
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+/**
+ * The package's version for the driver. Read when a SARIF log is made, not at import, so that bundles
+ * that carry this module without a package.json beside them (the VS Code extension's server) still load;
+ * src/lint/format and dist/lint/format both sit three folders below the package root.
+ */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+}
 
 const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -69,6 +75,7 @@ function result(diagnostic: Diagnostic, ruleIndex: Map<string, number>, cwd: str
  * default level) and one result per diagnostic. Columns are UTF-16 code units, SARIF's default.
  */
 export function formatSarif(report: LintReport): string {
+  const version = packageVersion();
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.code, index]));
   const log = {
     $schema: SARIF_SCHEMA,
