@@ -1,10 +1,5 @@
-export {
-  ldapConfigSchema,
-  LdapCredentialsError,
-  readBindPassword,
-  type LdapConfig,
-  type LdapConfigInput,
-} from './config.js';
+export { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './config.js';
+export { LdapCredentialsError, readBindPassword } from './credentials.js';
 export { LdapUnavailableError } from './directory.js';
 export {
   configuredProviders,

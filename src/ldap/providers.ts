@@ -2,7 +2,8 @@ import type { Entry } from 'ldapts';
 import { z } from 'zod';
 import { ldapQuote, type CompileOptions, type DomainProvider, type UrlProvider } from '../engine/index.js';
 import { AnswerCache } from './cache.js';
-import { ldapConfigSchema, readBindPassword, type LdapConfig, type LdapConfigInput } from './config.js';
+import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './config.js';
+import { readBindPassword } from './credentials.js';
 import { connectionSettings, Directory } from './directory.js';
 import { LdapUrlError, parseLdapUrl } from './url.js';
 
