@@ -1,6 +1,7 @@
 // Table indexes (issue 5): probes per second through indexed tables against the linear scan of M2,
 // measured in the same run, for generated tables of three shapes at 1k, 10k and 100k entries, with
-// compile time and heap per entry; then the batch CLI (`imsmap test` reading 100k probes from standard
+// compile time and heap per entry, beside a plain Map.get over the same keys (the floor of an in-process
+// lookup) and Postfix's postmap over cidr: or hash: tables of the same entries; then the batch CLI (`imsmap test` reading 100k probes from standard
 // input) on the 100k CIDR table, start-up and parse included. Figures only: nothing here asserts a time.
 // Run after a build: `node --expose-gc bench/index.bench.mjs` (`npm run bench` builds and runs every
 // bench); SIZES=100000 in the environment limits the table sizes measured.
@@ -10,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, parseMappings } from '../dist/index.js';
+import { mapGetRate, postmapNote, postmapRate } from './baselines.mjs';
 import { fmt, timeOnce } from './measure.mjs';
 
 const SIZES = (process.env.SIZES ?? '1000,10000,100000').split(',').map(Number);
 const PROBES = 100_000;
 /** Time spent on the linear scan per measurement: at 100k entries that is a sample of a few dozen probes. */
 const LINEAR_BUDGET_MS = 400;
+/** Probes Postfix's cidr: table answers per size: it scans its entries in order, so a sample at the larger sizes. */
+const CIDR_SAMPLE_ENTRY_PROBES = 2e8;
 
 /**
  * Heap in use once collections have settled. gc() leaves pages to be swept concurrently, so a figure
@@ -62,13 +66,13 @@ function block(next) {
   if (next() < 0.05) {
     const [a, b] = [Math.floor(next() * 65536), Math.floor(next() * 65536)];
     const inside = () => `2001:${hex(a)}:${hex(b)}:${[0, 0, 0, 0, 0].map(() => hex(Math.floor(next() * 65536))).join(':')}`;
-    return { pattern: `\${2001:${hex(a)}:${hex(b)}::/48}`, inside };
+    return { pattern: `\${2001:${hex(a)}:${hex(b)}::/48}`, network: `2001:${hex(a)}:${hex(b)}::/48`, inside };
   }
   const length = IPV4_LENGTHS[Math.floor(next() * IPV4_LENGTHS.length)];
   const mask = length === 0 ? 0 : (-1 << (32 - length)) >>> 0;
   const network = ((0x01000000 + Math.floor(next() * 199 * 0x1000000)) & mask) >>> 0;
   const inside = () => quad((network | (Math.floor(next() * 2 ** 32) & ~mask)) >>> 0);
-  return { pattern: `$(${quad(network)}/${length})`, inside };
+  return { pattern: `$(${quad(network)}/${length})`, network: `${quad(network)}/${length}`, inside };
 }
 
 function missingAddress(next) {
@@ -78,7 +82,11 @@ function missingAddress(next) {
 
 const DOMAINS = ['example.com', 'corp.example', 'mail.example.org', 'example.net', 'dept.example.edu'];
 
-/** The three shapes: table text (header and entries) and probes, half of which hit a generated entry. */
+/**
+ * The three shapes: table text (header and entries) and probes, half of which hit a generated entry;
+ * for the baselines, each entry's key and each probe's (a client address, a sender address), and the
+ * Postfix table type the keys make.
+ */
 const SHAPES = [
   {
     table: 'INTERNAL_IP',
@@ -87,7 +95,7 @@ const SHAPES = [
       const blocks = Array.from({ length: size }, () => block(next));
       const lines = blocks.map((b) => `  ${b.pattern}  $Y`);
       const probes = Array.from({ length: PROBES }, (_, i) => (i % 2 === 0 ? blocks[Math.floor(next() * size)].inside() : missingAddress(next)));
-      return { lines, probes };
+      return { lines, probes, keys: blocks.map((b) => b.network), probeKeys: probes, postfix: 'cidr' };
     },
   },
   {
@@ -103,7 +111,8 @@ const SHAPES = [
         const sender = i % 10 === 4 ? address(user).toUpperCase() : address(user);
         return `tcp_local|${sender}|tcp_local|rcpt${i % 1000}@remote${i % 97}.example`;
       });
-      return { lines, probes };
+      const keys = Array.from({ length: size }, (_, user) => address(user));
+      return { lines, probes, keys, probeKeys: probes.map((probe) => probe.split('|')[1].toLowerCase()), postfix: 'hash' };
     },
   },
   {
@@ -116,12 +125,12 @@ const SHAPES = [
         const kind = next();
         const b = block(next);
         const port = ports[Math.floor(next() * ports.length)];
-        if (kind < 0.4) rules.push({ pattern: `TCP|*|${port}|${b.pattern}|*`, template: '$N500$ blocked', probe: () => `${port}|${b.inside()}` });
-        else if (kind < 0.8) rules.push({ pattern: `TCP|*|*|${b.pattern}|*`, template: '$N', probe: () => `25|${b.inside()}` });
+        if (kind < 0.4) rules.push({ pattern: `TCP|*|${port}|${b.pattern}|*`, template: '$N500$ blocked', network: b.network, probe: () => `${port}|${b.inside()}` });
+        else if (kind < 0.8) rules.push({ pattern: `TCP|*|*|${b.pattern}|*`, template: '$N', network: b.network, probe: () => `25|${b.inside()}` });
         else if (kind < 0.95) {
           const closed = 10000 + Math.floor(next() * 55000);
           rules.push({ pattern: `TCP|*|${closed}|*|*`, template: '$N', probe: () => `${closed}|${missingAddress(next)}` });
-        } else rules.push({ pattern: `TCP|*|$D*|${b.pattern}|*`, template: '$N', probe: () => `25|${b.inside()}` });
+        } else rules.push({ pattern: `TCP|*|$D*|${b.pattern}|*`, template: '$N', network: b.network, probe: () => `25|${b.inside()}` });
       }
       const lines = [
         '  TCP|*|*|$(127.0.0.0/8)|*  $Y',
@@ -133,7 +142,9 @@ const SHAPES = [
         const portAndClient = i % 2 === 0 ? rules[Math.floor(next() * rules.length)].probe() : `25|${missingAddress(next)}`;
         return `TCP|192.0.2.25|${portAndClient}|${40000 + (i % 20000)}`;
       });
-      return { lines, probes };
+      // Postfix's cidr: table over the client networks alone: its tables have no port or glob.
+      const keys = rules.flatMap((rule) => (rule.network === undefined ? [] : [rule.network]));
+      return { lines, probes, keys, probeKeys: probes.map((probe) => probe.split('|')[3]), postfix: 'cidr' };
     },
   },
 ];
@@ -185,7 +196,7 @@ const rows = [];
 const perProbe = new Map();
 for (const [shapeIndex, shape] of SHAPES.entries()) {
   for (const size of SIZES) {
-    const { lines, probes } = shape.generate(size, random(1000 * shapeIndex + size));
+    const { lines, probes, keys, probeKeys, postfix } = shape.generate(size, random(1000 * shapeIndex + size));
     let parsed = parseMappings(mappingsText(shape.table, lines), { file: `${shape.table}.mappings` });
     const entries = parsed.tables[0].entries.length;
     await settledHeap();
@@ -201,6 +212,9 @@ for (const [shapeIndex, shape] of SHAPES.entries()) {
     const withParse = await settledHeap();
     parsed = null;
     const withoutParse = await settledHeap();
+    const floor = mapGetRate(keys, probeKeys);
+    const postfixKeys = postfix === 'cidr' ? probeKeys.slice(0, Math.max(1000, Math.floor(CIDR_SAMPLE_ENTRY_PROBES / size))) : probeKeys;
+    const postmap = postmapRate(postfix, keys.map((key) => `${key} OK`), postfixKeys);
     const nanoseconds = 1e9 / rate.cpu;
     perProbe.set(`${shape.table} ${size}`, nanoseconds);
     rows.push({
@@ -212,6 +226,10 @@ for (const [shapeIndex, shape] of SHAPES.entries()) {
       'linear probes/s': fmt(baseline.rate),
       'linear sample': fmt(baseline.sampled),
       'ratio (wall)': `${fmt(rate.wall / baseline.rate)}×`,
+      'Map.get/s': fmt(floor),
+      'indexed ÷ Map.get': fmt(rate.wall / floor, 3),
+      'postmap/s': postmap === null ? 'n/a' : `${fmt(postmap.rate)} ${postfix}:`,
+      'indexed ÷ postmap': postmap === null ? 'n/a' : `${fmt(rate.wall / postmap.rate, 1)}×`,
       'compile ms': fmt(compileMs, 1),
       'set B/entry': fmt((afterProbes - withParse) / entries),
       'parse result B/entry': fmt((withParse - withoutParse) / entries),
@@ -228,8 +246,11 @@ for (const shape of SHAPES.filter(() => SIZES.includes(1_000) && SIZES.includes(
 console.log(
   '\nset B/entry: heap the MappingSet retains beyond the parse result (which it also keeps, for entries() and traces),' +
     '\nmeasured after the probes, so matchers built on first use are counted; parse result B/entry: the AST itself.' +
-    '\nBoth are taken by release (what a collection frees when the structure is dropped): noisy below 100k entries.',
+    '\nBoth are taken by release (what a collection frees when the structure is dropped): noisy below 100k entries.' +
+    '\nMap.get: a plain Map of the entries\' keys (network, sender address) probed with each probe\'s key, the floor of an' +
+    '\nin-process lookup. PORT_ACCESS in Postfix: a cidr: table of the client networks alone (no ports or globs).',
 );
+console.log(postmapNote());
 
 // The batch CLI: `imsmap test` on the 100k CIDR table with 100k probes on standard input.
 const folder = mkdtempSync(join(tmpdir(), 'imsmap-index-bench-'));
