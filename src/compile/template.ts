@@ -33,7 +33,8 @@ export interface TemplateProgram {
   /**
    * Every output flag written anywhere in the template, bracketed arguments included. A flag has no
    * position that matters: an entry that completes adds all of them and a failed one adds none (M8,
-   * T8 item 3), so they are hoisted out of the op list.
+   * T8 item 3), so they are hoisted out of the op list. Ascending, as results list them (M8), so
+   * that the usual result — one completed entry — takes them as they are.
    */
   flags: readonly string[];
   /** Whether a lookup occurs; a program without one is expanded by a plain loop instead of a generator (M10). */
@@ -122,9 +123,14 @@ function compileOps(nodes: readonly TemplateNode[], flags: Set<string>): Templat
   return ops;
 }
 
+/** Orders one-character flags by code point (M8). */
+export function byCodePoint(a: string, b: string): number {
+  return a.codePointAt(0)! - b.codePointAt(0)!;
+}
+
 /** Compiles a parsed template (T2) into the flat program the engine expands. */
 export function compileTemplate(nodes: readonly TemplateNode[]): TemplateProgram {
   const flags = new Set<string>();
   const ops = compileOps(nodes, flags);
-  return { ops, flags: [...flags], hasLookup: ops.some((op) => op.kind === 'lookup') };
+  return { ops, flags: [...flags].sort(byCodePoint), hasLookup: ops.some((op) => op.kind === 'lookup') };
 }

@@ -36,7 +36,8 @@ export const MAX_NESTING_DEPTH = 10;
 export interface NestedOutcome {
   found: boolean;
   output: string;
-  flags: ReadonlySet<string>;
+  /** Ascending, no repeats (M8). */
+  flags: readonly string[];
 }
 
 /** Everything an expansion needs from the mapping call around it. */
@@ -274,7 +275,7 @@ function* performLookup(op: Lookup, scope: Scope, expansion: Expansion): Evaluat
       }
       const inner = yield* services.mapNested(op.table, argument, expansion.depth + 1);
       if (!inner.found) return fail(expansion, `${call}: table ${op.table} is not defined`);
-      if (!inner.flags.has('Y')) return fail(expansion, `${call}: result ${JSON.stringify(inner.output)} has no Y flag`);
+      if (!inner.flags.includes('Y')) return fail(expansion, `${call}: result ${JSON.stringify(inner.output)} has no Y flag`);
       // T9: the inner output is inserted; the inner flags stay inside.
       note(expansion, `${call} = ${JSON.stringify(inner.output)}`);
       insert(scope, inner.output, true, expansion);

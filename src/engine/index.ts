@@ -1,5 +1,5 @@
 import { MatchBudgetExceededError } from '../compile/index.js';
-import { asciiUpper, compileTemplate, type TemplateProgram } from '../compile/template.js';
+import { asciiUpper, byCodePoint, compileTemplate, type TemplateProgram } from '../compile/template.js';
 import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
 import { runAsync, runSync } from './drive.js';
@@ -50,16 +50,23 @@ const RETURNED_TEXT_CACHE_SIZE = 1024;
 
 /** Input flags as results show them: letters upper-cased, ascending, no repeats (T6). */
 function normaliseInputFlags(flags: string): string {
-  return flags === '' ? flags : [...new Set(asciiUpper(flags))].sort(byCodePoint).join('');
+  return isNormalInputFlags(flags) ? flags : [...new Set(asciiUpper(flags))].sort(byCodePoint).join('');
+}
+
+/** Whether flags are already upper-case ASCII letters in ascending order, as the access stage passes them. */
+function isNormalInputFlags(flags: string): boolean {
+  let previous = 0;
+  for (let unit = 0; unit < flags.length; unit++) {
+    const code = flags.charCodeAt(unit);
+    if (code <= previous || code < 0x41 || code > 0x5a) return false;
+    previous = code;
+  }
+  return true;
 }
 
 /** A table by name (F4); callers mostly pass the upper-cased name already, which skips the case folding. */
 function findTable(engine: Engine, name: string): CompiledTable | undefined {
   return engine.tables.get(name) ?? engine.tables.get(asciiUpper(name));
-}
-
-function byCodePoint(a: string, b: string): number {
-  return a.codePointAt(0)! - b.codePointAt(0)!;
 }
 
 function evaluationErrorOf(error: unknown): EvaluationError | null {
@@ -98,7 +105,7 @@ class TopLevelCall {
       inputFlags: this.inputFlags,
       matched: outcome.matched,
       output: outcome.output,
-      flags: outcome.flags.size === 0 ? [] : [...outcome.flags].sort(byCodePoint),
+      flags: outcome.flags.length === 0 ? [] : outcome.flags.slice(),
       trace: this.call.trace,
     };
     if (outcome.producer) result.entry = outcome.producer;

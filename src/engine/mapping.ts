@@ -1,5 +1,5 @@
 import { compilePattern, type CompiledPattern, type CompilePatternOptions } from '../compile/index.js';
-import type { TemplateProgram } from '../compile/template.js';
+import { byCodePoint, type TemplateProgram } from '../compile/template.js';
 import type { Entry } from '../syntax/ast.js';
 import {
   EvaluationFailure,
@@ -132,15 +132,32 @@ export function findFirstMatch(
 /** What mapping one string through one table produced (M1, without the call-level fields). */
 export interface TableOutcome extends NestedOutcome {
   matched: boolean;
-  flags: ReadonlySet<string>;
   /** The entry whose step produced the output, if any applied. */
   producer: EntryRef | undefined;
 }
 
-const NO_FLAGS: ReadonlySet<string> = new Set();
+const NO_FLAGS: readonly string[] = [];
 
-function tableOutcome(matched: boolean, output: string, flags: Set<string> | null, producer: EntryRef | undefined): TableOutcome {
-  return { found: true, matched, output, flags: flags ?? NO_FLAGS, producer };
+function tableOutcome(matched: boolean, output: string, flags: readonly string[], producer: EntryRef | undefined): TableOutcome {
+  return { found: true, matched, output, flags, producer };
+}
+
+/**
+ * The flags collected so far with more added (M8), ascending without repeats. Lists are shared, never
+ * changed: a probe whose one completed entry sets the flags takes its program's list as it is.
+ */
+function withFlags(flags: readonly string[], added: readonly string[]): readonly string[] {
+  if (flags.length === 0 && isAscendingSet(added)) return added;
+  let merged: string[] | null = null;
+  for (const flag of added) {
+    if (!(merged ?? flags).includes(flag)) (merged ??= [...flags]).push(flag);
+  }
+  return merged === null ? flags : merged.sort(byCodePoint);
+}
+
+function isAscendingSet(flags: readonly string[]): boolean {
+  for (let index = 1; index < flags.length; index++) if (byCodePoint(flags[index - 1], flags[index]) >= 0) return false;
+  return true;
 }
 
 /** Length in code points, the unit of P2, for the loop counter's "not shorter" test (M6). */
@@ -209,8 +226,7 @@ export class MappingCall implements ExpansionServices {
 
   /** The M2 algorithm, step for step as its pseudocode. Evaluation errors are thrown as EvaluationFailure. */
   *mapTable(table: CompiledTable, input: string, depth: number): Evaluation<TableOutcome> {
-    // Made on the first completed entry with flags: a probe no entry matches allocates no set.
-    let flags: Set<string> | null = null;
+    let flags = NO_FLAGS;
     let current = input;
     let matched = false;
     let position = 0;
@@ -291,8 +307,7 @@ export class MappingCall implements ExpansionServices {
       }
 
       // M8: flags of every completed entry, whatever its control.
-      for (const flag of program.flags) (flags ??= new Set()).add(flag);
-      for (const flag of expansion.flags) (flags ??= new Set()).add(flag);
+      flags = withFlags(withFlags(flags, program.flags), expansion.flags);
       step.after = scope.text;
       producer = ref;
       current = scope.text;

@@ -160,6 +160,17 @@ export class TableIndex {
   /** Address key records in open-addressing slots (see RECORD). */
   private readonly addressRecords: Int32Array;
   private readonly addressFilter: Int32Array;
+  /**
+   * Which address families hold a key under the probe's leading bits (see ADDRESS_BUCKETS): one mask
+   * of family bits per value of the top `bucketBits` bits of an IPv4 (mapped) address's last word or
+   * of another address's first word, and the families of shorter prefixes, looked up always. Empty
+   * when the table has more families than a mask has bits: then every family is looked up.
+   */
+  private readonly bucketBits: number;
+  private readonly mappedBuckets: Int32Array;
+  private readonly unmappedBuckets: Int32Array;
+  private readonly mappedAlways: number;
+  private readonly unmappedAlways: number;
 
   private constructor(entries: readonly CompiledEntry[]) {
     this.entries = entries;
@@ -254,6 +265,12 @@ export class TableIndex {
       this.fillRecord(this.addressRecords, record, address.family[key], addressPostings[key], addressPostings[key + 1]);
       for (let word = 0; word < 4; word++) this.addressRecords[record + WORDS + word] = words[word];
     }
+    const buckets = addressBuckets(this.addressFamilies, address);
+    this.bucketBits = buckets.bits;
+    this.mappedBuckets = buckets.mapped;
+    this.unmappedBuckets = buckets.unmapped;
+    this.mappedAlways = buckets.mappedAlways;
+    this.unmappedAlways = buckets.unmappedAlways;
     this.addressLookups = [false, true].flatMap((mapped) =>
       [false, true].map((single) =>
         Int32Array.from(
@@ -416,10 +433,23 @@ export class TableIndex {
       let unit = start;
       while (unit < end && isAddressChar(input.charCodeAt(unit))) unit++;
       if (unit < end || !decodeAddress(input, start, end)) continue;
-      const [a, b, c, d] = decodedAddress;
-      const families = this.addressLookups[(isMappedWords(a, b, c) ? 2 : 0) + (tokens === 1 ? 1 : 0)];
+      // Indexed reads: destructuring a typed array goes through its iterator.
+      const a = decodedAddress[0];
+      const b = decodedAddress[1];
+      const c = decodedAddress[2];
+      const d = decodedAddress[3];
+      const mapped = isMappedWords(a, b, c);
+      const families = this.addressLookups[(mapped ? 2 : 0) + (tokens === 1 ? 1 : 0)];
+      const shift = 32 - this.bucketBits;
+      const present =
+        this.bucketBits === 0
+          ? -1
+          : mapped
+            ? this.mappedAlways | (this.mappedBuckets.length === 0 ? 0 : this.mappedBuckets[d >>> shift])
+            : this.unmappedAlways | (this.unmappedBuckets.length === 0 ? 0 : this.unmappedBuckets[a >>> shift]);
       for (let index = 0; index < families.length; index++) {
         const family = families[index];
+        if ((present & (1 << family)) === 0) continue;
         const m = 4 * family;
         const w0 = a & masks[m];
         const w1 = b & masks[m + 1];
@@ -582,6 +612,54 @@ function isMapped(words: readonly number[]): boolean {
 function holdsMapped(words: readonly number[], prefixLength: number): boolean {
   if (prefixLength >= MAPPED_PREFIX) return isMapped(words);
   return words[0] === 0 && words[1] === 0 && words[2] === (0xffff & prefixMask(prefixLength, 2));
+}
+
+/**
+ * A CIDR table of blocklist shape has a handful of prefix lengths, and a probe address must be looked
+ * up in each: six hashes and six reads of the filter per probe, where most find nothing. A mask of the
+ * families with a key under the address's leading bits (the top 16 at most, 256 KB per address space)
+ * leaves the one or two lengths that can hold it, and none for an address outside every block.
+ * Families of prefixes shorter than those bits are in the always-looked-up mask. Bits per key count
+ * keep small tables small: about two buckets per key, from 16 buckets up.
+ */
+const LARGEST_BUCKET_BITS = 16;
+const SMALLEST_BUCKET_BITS = 4;
+/** Family bits of a 32-bit mask. */
+const MASK_FAMILIES = 32;
+
+interface AddressBuckets {
+  bits: number;
+  mapped: Int32Array;
+  unmapped: Int32Array;
+  mappedAlways: number;
+  unmappedAlways: number;
+}
+
+function addressBuckets(families: readonly AddressFamily[], keys: KeyDirectory): AddressBuckets {
+  const none = new Int32Array(0);
+  if (families.length === 0 || families.length > MASK_FAMILIES) return { bits: 0, mapped: none, unmapped: none, mappedAlways: -1, unmappedAlways: -1 };
+  let bits = SMALLEST_BUCKET_BITS;
+  while (bits < LARGEST_BUCKET_BITS && 1 << bits < 2 * keys.size) bits++;
+  let mapped = none;
+  let unmapped = none;
+  let mappedAlways = 0;
+  let unmappedAlways = 0;
+  for (let key = 0; key < keys.size; key++) {
+    const words = keys.words[key]!;
+    const family = keys.family[key];
+    const { prefixLength } = families[family];
+    const bit = 1 << family;
+    if (isMapped(words) && prefixLength >= MAPPED_PREFIX) {
+      if (prefixLength - MAPPED_PREFIX < bits) mappedAlways |= bit;
+      else (mapped.length === 0 ? (mapped = new Int32Array(1 << bits)) : mapped)[words[3] >>> (32 - bits)] |= bit;
+      continue;
+    }
+    // A key that is not inside ::ffff:0:0/96 may still contain it (::/0): IPv4 probes look it up always.
+    if (holdsMapped(words, prefixLength)) mappedAlways |= bit;
+    if (prefixLength < bits) unmappedAlways |= bit;
+    else (unmapped.length === 0 ? (unmapped = new Int32Array(1 << bits)) : unmapped)[words[0] >>> (32 - bits)] |= bit;
+  }
+  return { bits, mapped, unmapped, mappedAlways, unmappedAlways };
 }
 
 /** Adds a posting list, `postings[start, end)` whose first position is `first`, to the merge. */

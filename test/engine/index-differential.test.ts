@@ -166,3 +166,51 @@ describe('differential: indexed tables against the linear scan (M2)', () => {
     );
   });
 });
+
+/** An IPv4 quad or IPv6 text of random words; `words` of 16 bits each. */
+const quadOf = (value: number): string => [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+const ipv6Of = (words: readonly number[]): string => words.map((word) => word.toString(16)).join(':');
+
+/**
+ * A CIDR table with many prefix lengths, short ones included, over a few leading bits so that blocks
+ * nest and share the leading bits the index files its families under (its per-address buckets).
+ */
+const cidrEntry = fc.oneof(
+  fc.record({ v4: fc.constant(true as const), top: fc.nat(3), rest: fc.nat(), length: fc.nat(32), token: fc.boolean() }),
+  fc.record({ v4: fc.constant(false as const), top: fc.nat(3), rest: fc.array(fc.nat(0xffff), { minLength: 7, maxLength: 7 }), length: fc.nat(128), token: fc.boolean() }),
+);
+
+describe('differential: address families and their buckets', () => {
+  it('CIDR tables of many prefix lengths, as whole patterns and as tokens, agree with the linear scan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cidrEntry, { minLength: 1, maxLength: 300 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean(), fc.nat(2)), { minLength: 1, maxLength: 40 }),
+        (entries, probes) => {
+          // Leading bits from a small set (0x0a…, 0xc0…, 0x20…, 0x00…) make blocks share buckets and nest.
+          const TOPS = [0x0a, 0xc0, 0x20, 0x00];
+          const addresses = entries.map((entry) =>
+            entry.v4 ? quadOf(((TOPS[entry.top] << 24) | (entry.rest & 0xffffff)) >>> 0) : ipv6Of([TOPS[entry.top] << 8, ...entry.rest]),
+          );
+          const lines = entries.map((entry, index) => {
+            const construct = entry.v4 ? `$(${addresses[index]}/${entry.length})` : `\${${addresses[index]}/${entry.length}}`;
+            return `  ${entry.token ? `TCP|${construct}|*` : construct}  $Y${index}`;
+          });
+          const { indexed, linear } = compileBoth(`MAIN\n${lines.join('\n')}\n  *  $N\n`);
+          for (const [pick, noise, whole, family] of probes) {
+            // An entry's own address with low bits changed, or its IPv4-mapped spelling.
+            const entry = entries[pick % entries.length];
+            const address = entry.v4
+              ? family === 2
+                ? `::ffff:${quadOf(((TOPS[entry.top] << 24) | ((entry.rest ^ (noise & 0xff)) & 0xffffff)) >>> 0)}`
+                : quadOf(((TOPS[entry.top] << 24) | ((entry.rest ^ (noise & (family === 0 ? 0xff : 0xffff))) & 0xffffff)) >>> 0)
+              : ipv6Of([TOPS[entry.top] << 8, ...entry.rest.slice(0, 6), (entry.rest[6] ^ noise) & 0xffff]);
+            const input = whole ? address : `TCP|${address}|25`;
+            expect(indexed.mapSync('MAIN', input)).toEqual(linear.mapSync('MAIN', input));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

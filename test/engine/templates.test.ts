@@ -142,10 +142,10 @@ describe('T9 — nested mapping', () => {
 describe('compileTemplate', () => {
   const program = (template: string) => compileTemplate(parseTemplate(template).nodes);
 
-  it('merges literals, hoists flags and precomputes case variants', () => {
+  it('merges literals, hoists flags in ascending order (M8) and precomputes case variants', () => {
     expect(program('$N$D30|Relaying$ not$ allowed')).toEqual({
       ops: [{ kind: 'text', text: '30|Relaying not allowed', lower: '30|relaying not allowed', upper: '30|RELAYING NOT ALLOWED' }],
-      flags: ['N', 'D'],
+      flags: ['D', 'N'],
       hasLookup: false,
     });
   });
