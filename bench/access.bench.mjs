@@ -1,11 +1,15 @@
 // Access decisions per second (access.md A22) on a realistic mappings file: the documented PORT_ACCESS
 // idiom in front of a network blocklist, INTERNAL_IP with site subnets, FROM_ACCESS rules, per-user
 // ORIG_SEND_ACCESS controls ahead of the anti-relay rule, a SEND_ACCESS domain blocklist and the
-// ORIG_MAIL_ACCESS allow entries of gross. Figures only: nothing here asserts a time.
+// ORIG_MAIL_ACCESS allow entries of gross. Each figure stands beside baselines measured in the same run:
+// the same policy over linearly scanned tables (M2), a plain Map.get per table lookup the decision makes
+// (the floor of any in-process lookup) and Postfix's postmap over cidr: and hash: tables of the file's
+// networks and addresses, when Postfix is installed. Figures only: nothing here asserts a time.
 // Run after a build: `node bench/access.bench.mjs` (imports ../dist).
 import { AccessPolicy, AccessSession } from '../dist/index.js';
 import { compile } from '../dist/engine/index.js';
 import { parseMappings } from '../dist/syntax/index.js';
+import { mapGetRate, postmapNote, postmapRate } from './baselines.mjs';
 import { fmt, opsPerSecond } from './measure.mjs';
 
 const BLOCKED_NETWORKS = 1000;
@@ -41,23 +45,57 @@ const parsed = parseMappings(text, { file: 'realistic.mappings' });
 if (parsed.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
   throw new Error(`the generated file has errors: ${JSON.stringify(parsed.diagnostics.slice(0, 3))}`);
 }
-const policy = AccessPolicy.create(compile(parsed), { channels: { localDomains: ['corp.example'] } });
+const OPTIONS = { channels: { localDomains: ['corp.example'] } };
+const policy = AccessPolicy.create(compile(parsed), OPTIONS);
+const linearPolicy = AccessPolicy.create(compile(parsed, { linearScan: true }), OPTIONS);
 const entries = parsed.tables.reduce((sum, table) => sum + table.entries.length, 0);
 console.log(`realistic file: ${parsed.tables.length} tables, ${fmt(entries)} entries`);
+
+/** The table lookups (table and probe) one decision makes, through a MappingSet that records them. */
+function lookupsOf(decide) {
+  const mappings = compile(parsed);
+  const lookups = [];
+  const recording = {
+    tables: mappings.tables,
+    has: (table) => mappings.has(table),
+    entries: (table) => mappings.entries(table),
+    mapSync: (table, input, options) => (lookups.push(input), mappings.mapSync(table, input, options)),
+    map: (table, input, options) => (lookups.push(input), mappings.map(table, input, options)),
+  };
+  decide(AccessPolicy.create(recording, OPTIONS));
+  return lookups;
+}
+
+// The floor: one Map.get per lookup, over a Map of every entry's pattern text.
+const entryKeys = parsed.tables.flatMap((table) => table.entries.map((entry) => entry.pattern));
+
+// Postfix: the file's networks in a cidr: table (client addresses), its addresses and domains in a hash: table.
+const networks = [...text.matchAll(/\$\(([\d./]+)\)/g)].map((match) => `${match[1]} OK`);
+const addresses = [...text.matchAll(/(user\d+@corp\.example|spam\d+\.example)/g)].map((match) => `${match[1]} OK`);
+const cidrRate = postmapRate('cidr', networks, Array.from({ length: 20_000 }, (_, i) => `198.${18 + (i % 4)}.${i % 256}.9`));
+const hashRate = postmapRate('hash', addresses, Array.from({ length: 20_000 }, (_, i) => `user${i % 1000}@corp.example`));
+const postfixLine = (rate, what) => (rate === null ? '' : `; postmap ${what} ${fmt(rate.rate)} lookups/s`);
+console.log(postmapNote());
+console.log(
+  `baselines per lookup: Map.get over the ${fmt(entryKeys.length)} patterns ${fmt(mapGetRate(entryKeys, entryKeys))} lookups/s` +
+    postfixLine(cidrRate, `cidr: (${fmt(networks.length)} networks)`) +
+    postfixLine(hashRate, `hash: (${fmt(addresses.length)} addresses and domains)`) +
+    '\n',
+);
 
 const server = { serverIp: '192.0.2.25', serverPort: 25 };
 const external = { ...server, clientIp: '203.0.113.5', clientPort: 40000, helo: 'mx.example.net', esmtp: true };
 const cases = [
-  ['connect, external client (whole blocklist scanned)', () => policy.connect({ ...server, clientIp: '203.0.113.5', clientPort: 40000 })],
-  ['connect, blocked network (last block entry)', () => policy.connect({ ...server, clientIp: '198.21.231.9', clientPort: 40000 })],
-  ['connect, internal client', () => policy.connect({ ...server, clientIp: '10.7.1.2', clientPort: 40000 })],
-  ['mail, external sender', () => policy.mailFrom({ ...external, from: 'bob@example.net' })],
-  ['rcpt, inbound to a local user', () => policy.rcptTo({ ...external, from: 'bob@example.net', to: 'user7@corp.example' })],
-  ['rcpt, relay attempt (anti-relay rejects)', () => policy.rcptTo({ ...external, from: 'bob@example.net', to: 'x@example.org' })],
+  ['connect, external client (whole blocklist scanned)', (p) => p.connect({ ...server, clientIp: '203.0.113.5', clientPort: 40000 })],
+  ['connect, blocked network (last block entry)', (p) => p.connect({ ...server, clientIp: '198.21.231.9', clientPort: 40000 })],
+  ['connect, internal client', (p) => p.connect({ ...server, clientIp: '10.7.1.2', clientPort: 40000 })],
+  ['mail, external sender', (p) => p.mailFrom({ ...external, from: 'bob@example.net' })],
+  ['rcpt, inbound to a local user', (p) => p.rcptTo({ ...external, from: 'bob@example.net', to: 'user7@corp.example' })],
+  ['rcpt, relay attempt (anti-relay rejects)', (p) => p.rcptTo({ ...external, from: 'bob@example.net', to: 'x@example.org' })],
   [
     'rcpt, alias expanding to 5 addresses',
-    () =>
-      policy.rcptTo({
+    (p) =>
+      p.rcptTo({
         ...external,
         from: 'bob@example.net',
         to: 'team@corp.example',
@@ -66,11 +104,24 @@ const cases = [
   ],
 ];
 
+const rows = {};
 for (const [name, decide] of cases) {
-  const decision = decide();
-  const figure = opsPerSecond(decide);
-  console.log(`${name.padEnd(52)} ${fmt(figure).padStart(10)} decisions/s  (${decision.action})`);
+  const decision = decide(policy);
+  const lookups = lookupsOf(decide);
+  const figure = opsPerSecond(() => decide(policy));
+  const linear = opsPerSecond(() => decide(linearPolicy), 200);
+  const floor = mapGetRate(entryKeys, lookups) / lookups.length;
+  rows[name] = {
+    'decisions/s': fmt(figure),
+    action: decision.action,
+    'top-level lookups': lookups.length,
+    'linear scan/s': fmt(linear),
+    'ratio to linear': `${fmt(figure / linear, 1)}×`,
+    'Map.get floor/s': fmt(floor),
+    'share of floor': fmt(figure / floor, 3),
+  };
 }
+console.table(rows);
 
 const asyncFigure = await (async () => {
   const start = process.hrtime.bigint();

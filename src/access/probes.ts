@@ -1,4 +1,5 @@
 import type ipaddr from 'ipaddr.js';
+import { isStrictDottedQuad } from '../compile/ip.js';
 import { parseStrictIpAddress } from '../syntax/pattern/index.js';
 import type { ConnectionTuple, NotifyKeyword, ResolvedAccessOptions, SubmitType } from './schemas.js';
 
@@ -53,6 +54,8 @@ export interface RecipientProbeFields extends ConnectionFields {
  * that no IPv4 pattern can take it for the IPv4 host.
  */
 export function renderIpAddress(address: string): string {
+  // A strict dotted quad is already as probes show it.
+  if (isStrictDottedQuad(address)) return address;
   // ipaddr.parse reads `::a.b.c.d` as IPv4-mapped; the strict parser of P9 does not.
   const parsed = parseStrictIpAddress(address);
   // Probe builders are public and pure: an address the schemas would refuse is shown as given.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStrictDottedQuad } from '../compile/ip.js';
 import { parseStrictIpAddress } from '../syntax/pattern/index.js';
 
 // A27: every tuple and option set is validated here, at the boundary, so the stages below never meet
@@ -14,7 +15,7 @@ const ADDRESS_BRACKETS_MESSAGE = 'must be given without angle brackets';
  * is IPv6 (A9).
  */
 export function isStrictIpAddress(text: string): boolean {
-  return parseStrictIpAddress(text) !== null;
+  return isStrictDottedQuad(text) || parseStrictIpAddress(text) !== null;
 }
 
 /** Rejects a missing value with "is required" and lets the field's own message speak otherwise. */

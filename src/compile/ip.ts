@@ -53,6 +53,14 @@ export function decodeAddress(text: string, start: number, end: number): boolean
   return colon >= 0 && colon < end && decodeIpv6(text, start, end);
 }
 
+/**
+ * Whether a whole text is an IPv4 address in P9.2's strict form, the form probes show it in (A9):
+ * the access stage's test for the usual client address, without ipaddr.js's regular expressions.
+ */
+export function isStrictDottedQuad(text: string): boolean {
+  return decodeDottedQuad(text, 0, text.length);
+}
+
 function decodeDottedQuad(text: string, start: number, end: number): boolean {
   let value = 0;
   let part = 0;

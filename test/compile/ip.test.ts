@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { decodeAddress, decodedAddress, prefixMask, SubnetTest, subnetOf } from '../../src/compile/ip.js';
+import { decodeAddress, decodedAddress, isStrictDottedQuad, prefixMask, SubnetTest, subnetOf } from '../../src/compile/ip.js';
 import { parseStrictIpAddress } from '../../src/syntax/pattern/index.js';
 import { ip, pattern } from './items.js';
 import type { IpItem } from '../../src/syntax/ast.js';
@@ -22,6 +22,23 @@ function decoded(text: string, start = 0, end = text.length): number[] | null {
 }
 
 const ipItem = (text: string, form?: 'prefix' | 'ignore' | 'v6'): IpItem => pattern(ip(text, { form }))[0] as IpItem;
+
+describe("isStrictDottedQuad: the strict parser's IPv4 addresses, already in their printed form (A9)", () => {
+  it('for random runs of address characters and dotted quads', () => {
+    const text = fc.oneof(
+      fc.array(fc.constantFrom('0', '1', '9', '25', '255', '256', '01', '.', ':', 'a', '10.1.2.3'), { maxLength: 10 }).map((parts) => parts.join('')),
+      fc.array(fc.nat(300), { minLength: 3, maxLength: 5 }).map((parts) => parts.join('.')),
+    );
+    fc.assert(
+      fc.property(text, (candidate) => {
+        const address = parseStrictIpAddress(candidate);
+        expect(isStrictDottedQuad(candidate)).toBe(address !== null && address.kind() === 'ipv4');
+        if (address !== null && address.kind() === 'ipv4') expect(address.toString()).toBe(candidate);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
 
 describe('decodeAddress agrees with the strict parser (P9.2)', () => {
   it.each([
