@@ -1,12 +1,23 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import type { z } from 'zod';
 import {
   AccessPolicy,
   AccessSession,
+  connectInputSchema,
+  connectionTupleSchema,
+  envelopeTupleSchema,
+  mailInputSchema,
+  rcptInputSchema,
+  sessionRecipientSchema,
+  sessionStateSchema,
   TupleError,
+  validateTuple,
   type ConnectInput,
   type MailInput,
   type RcptInput,
 } from '../../src/access/index.js';
+import { describeIssue } from '../../src/access/schemas.js';
 import { compileText, mappingsText, SERVER } from './helpers.js';
 
 const policy = AccessPolicy.create(compileText(mappingsText('PORT_ACCESS', '', '  *  $Y'))) as AccessPolicy;
@@ -180,5 +191,46 @@ describe('A27 options', () => {
   test('local domains are compared case-blind', () => {
     const created = AccessPolicy.create(set, { channels: { localDomains: ['Corp.Example'] } }) as AccessPolicy;
     expect(created.options.channels.localDomains).toEqual(['corp.example']);
+  });
+});
+
+describe('the fast acceptance of plainly valid tuples answers as zod does', () => {
+  // validateTuple accepts common, plainly valid tuples without zod; every answer must be zod's.
+  const values = fc.constantFrom<unknown>(
+    '192.0.2.25', '::1', '2001:db8::5', '::ffff:10.1.2.3', '010.1.2.3', '1.2.3', 'fe80::1%eth0', '',
+    25, 0, 65535, 65536, -1, 2.5, NaN, Number.MAX_SAFE_INTEGER + 2, 1,
+    true, false, null, undefined,
+    'a@example.net', '<a@example.net>', '<>', 'x\r\nRSET', 'a\0b', 'tcp_local', 'tcp local', 'a|b', 'MAIL', 'SOML', 'mail',
+    ['a@example.net'], { nested: 1 },
+  );
+  const fieldNames = [
+    'serverIp', 'serverPort', 'clientIp', 'clientPort', 'helo', 'esmtp', 'lmtp', 'tls', 'authenticated', 'authSender',
+    'dispatcher', 'appInfo', 'internal', 'from', 'submitType', 'srcChannel', 'to', 'dstChannel', 'rcptIndex',
+    'acceptedSoFar', 'expansionCount', 'expanded', 'orcpt', 'clientIP', 'constructor', 'toString',
+  ];
+  const base = { serverIp: '192.0.2.25', serverPort: 25, clientIp: '203.0.113.5', clientPort: 40000, from: 'a@example.net', to: 'b@example.org' };
+  const tuple = fc
+    .tuple(fc.subarray(Object.keys(base)), fc.dictionary(fc.constantFrom(...fieldNames), values, { maxKeys: 2 }))
+    .map(([kept, changed]) => ({ ...Object.fromEntries(kept.map((key) => [key, base[key as keyof typeof base]])), ...changed }));
+  const schemas = {
+    connectionTupleSchema,
+    sessionStateSchema,
+    envelopeTupleSchema,
+    sessionRecipientSchema,
+    connectInputSchema,
+    mailInputSchema,
+    rcptInputSchema,
+  };
+
+  test.each(Object.entries(schemas))('%s', (_, schema) => {
+    fc.assert(
+      fc.property(tuple, (value) => {
+        const parsed = schema.safeParse(value, { error: describeIssue });
+        const validated = validateTuple(schema as z.ZodType, value);
+        if (parsed.success) expect(validated).toEqual(parsed.data);
+        else expect(validated).toBeInstanceOf(TupleError);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
