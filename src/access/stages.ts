@@ -72,7 +72,7 @@ export function* mailEvaluation(input: MailInput, options: ResolvedAccessOptions
     { ...connectionFields(input), srcChannel, from: input.from, authSender: input.authSender },
     options,
   );
-  const flags = fromAccessInputFlags({ ...input, authenticated: isAuthenticated(input) });
+  const flags = fromAccessInputFlags({ authenticated: isAuthenticated(input), tls: input.tls });
   const mapping = yield { table: 'FROM_ACCESS', probe, flags };
   return combineResults({ stage: 'mail', srcChannel }, [evaluateTable('FROM_ACCESS', probe, flags, mapping, input.from)], options);
 }
@@ -81,8 +81,13 @@ export function* mailEvaluation(input: MailInput, options: ResolvedAccessOptions
 export function* rcptEvaluation(input: RcptInput, options: ResolvedAccessOptions): AccessEvaluation<Decision> {
   const srcChannel = yield* sourceChannelEvaluation(input, options);
   const expanded = input.expanded ?? [input.to];
+  const connection = connectionFields(input);
+  // Built field by field: a spread of an object of unknown shape ahead of the other fields made each later field a slow store.
   const base: RecipientProbeFields = {
-    ...connectionFields(input),
+    connection: connection.connection,
+    helo: connection.helo,
+    appInfo: connection.appInfo,
+    submitType: connection.submitType,
     srcChannel,
     from: input.from,
     dstChannel: '',
@@ -102,7 +107,8 @@ export function* rcptEvaluation(input: RcptInput, options: ResolvedAccessOptions
     ['ORIG_MAIL_ACCESS', original],
     ...perAddress.map((fields): [RecipientTable, RecipientProbeFields] => ['MAIL_ACCESS', fields]),
   ];
-  const flags = recipientInputFlags({ ...input, authenticated: isAuthenticated(input) }, options.notifyDefaultFlags);
+  const facts = { authenticated: isAuthenticated(input), notify: input.notify, esmtp: input.esmtp, lmtp: input.lmtp, tls: input.tls };
+  const flags = recipientInputFlags(facts, options.notifyDefaultFlags);
   const evaluated: EvaluatedTable[] = [];
   for (const [table, fields] of probes) {
     const probe = recipientProbe(table, fields, options);
