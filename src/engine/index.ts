@@ -3,8 +3,9 @@ import { asciiUpper, compileTemplate, type TemplateProgram } from '../compile/te
 import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
 import { runAsync, runSync } from './drive.js';
+import { CompiledEntry } from './entry.js';
 import { EvaluationFailure, type Evaluation } from './expand.js';
-import { CompiledEntry, CompiledTable, MappingCall, type Engine, type TableOutcome } from './mapping.js';
+import { CompiledTable, MappingCall, type Engine, type TableOutcome } from './mapping.js';
 import { validateCompileOptions, type CompileOptions, type SequenceProvider } from './options.js';
 import { createGeneralDatabase } from './providers.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';

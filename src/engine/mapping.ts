@@ -1,6 +1,6 @@
-import { compilePattern, type CompiledPattern, type CompilePatternOptions } from '../compile/index.js';
 import type { TemplateProgram } from '../compile/template.js';
 import type { Entry } from '../syntax/ast.js';
+import type { CompiledEntry, FoundEntry } from './entry.js';
 import {
   EvaluationFailure,
   expandOps,
@@ -14,26 +14,6 @@ import {
 import type { DatabaseProvider, DomainProvider, Routine, SequenceProvider, UrlProvider } from './options.js';
 import { TableIndex } from './table-index.js';
 import type { EntryRef, TraceStep } from './types.js';
-
-/**
- * An entry's pattern side: its parsed source and its matcher, made on first use. An indexed table
- * decides most entries by their keys alone (a literal, a literal and a star, a lone IP construct) or
- * never tries them for a given probe, so building every matcher up front would cost compile time
- * and 150–1,500 bytes of heap per entry for objects most entries never need (bench/index.bench.mjs).
- */
-export class CompiledEntry {
-  private compiledMatcher: CompiledPattern | null = null;
-
-  constructor(
-    readonly source: Entry,
-    private readonly matcherOptions: CompilePatternOptions,
-  ) {}
-
-  /** The P1–P10 matcher; its `match` may throw the budget error of P12. */
-  get matcher(): CompiledPattern {
-    return (this.compiledMatcher ??= compilePattern(this.source.patternItems, this.matcherOptions));
-  }
-}
 
 /** Fields per entry in CompiledTable's step data: program number, line, file number. */
 const STEP_FIELDS = 3;
@@ -101,12 +81,6 @@ export interface Engine {
   readonly stepLimit: number;
   readonly outputLimit: number;
   returnedTextProgram(text: string): TemplateProgram | string;
-}
-
-/** Where one scan found its entry. */
-export interface FoundEntry {
-  position: number;
-  captures: string[];
 }
 
 /**
