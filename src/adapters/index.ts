@@ -13,7 +13,7 @@ export {
   type ReloadResult,
   type WatchOptions,
 } from './live-policy.js';
-export { HitCounter, type EntryHits, type HitReport } from './hit-counter.js';
+export { HitCounter, type EntryHits, type HitReport } from '../engine/hit-counter.js';
 export {
   GateSession,
   SmtpGate,

@@ -30,4 +30,4 @@ export {
   type CaseTarget,
   type Difference,
 } from './run.js';
-export { COVERAGE_FORMATS, coverageReport, coverageSummary, type CoverageFormat, type CoverageSummary } from './coverage.js';
+export { COVERAGE_FORMATS, coverageReport, coverageSummary, type CoverageFormat, type CoverageSummary } from './hit-coverage.js';

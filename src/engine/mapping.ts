@@ -104,7 +104,7 @@ export function findFirstMatch(
 }
 
 /** What mapping one string through one table produced (M1, without the call-level fields). */
-export interface TableOutcome extends NestedOutcome {
+export interface MapTableOutcome extends NestedOutcome {
   matched: boolean;
   flags: ReadonlySet<string>;
   /** The entry whose step produced the output, if any applied. */
@@ -113,7 +113,7 @@ export interface TableOutcome extends NestedOutcome {
 
 const NO_FLAGS: ReadonlySet<string> = new Set();
 
-function tableOutcome(matched: boolean, output: string, flags: Set<string> | null, producer: EntryRef | undefined): TableOutcome {
+function mapTableOutcome(matched: boolean, output: string, flags: Set<string> | null, producer: EntryRef | undefined): MapTableOutcome {
   return { found: true, matched, output, flags: flags ?? NO_FLAGS, producer };
 }
 
@@ -182,7 +182,7 @@ export class MappingCall implements ExpansionServices {
   }
 
   /** The M2 algorithm, step for step as its pseudocode. Evaluation errors are thrown as EvaluationFailure. */
-  *mapTable(table: CompiledTable, input: string, depth: number): Evaluation<TableOutcome> {
+  *mapTable(table: CompiledTable, input: string, depth: number): Evaluation<MapTableOutcome> {
     // Made on the first completed entry with flags: a probe no entry matches allocates no set.
     let flags: Set<string> | null = null;
     let current = input;
@@ -202,12 +202,12 @@ export class MappingCall implements ExpansionServices {
           ? findFirstMatch(table, current, position, skipped)
           : table.index.firstMatch(current, position);
       if (!found) {
-        if (!extraPass) return tableOutcome(matched, current, flags, producer);
+        if (!extraPass) return mapTableOutcome(matched, current, flags, producer);
         // M5: the extra pass counts as a restart (M6).
         extraPass = false;
         if ((loop ??= new LoopCounter(input)).exceeded(current)) {
           if (extraPassStep) extraPassStep.outcome = 'loop-limit';
-          return tableOutcome(matched, current, flags, producer);
+          return mapTableOutcome(matched, current, flags, producer);
         }
         position = 0;
         continue;
@@ -261,7 +261,7 @@ export class MappingCall implements ExpansionServices {
           continue;
         }
         step.outcome = 'failed-end';
-        return tableOutcome(matched, current, flags, producer);
+        return mapTableOutcome(matched, current, flags, producer);
       }
 
       // M8: flags of every completed entry, whatever its control.
@@ -273,7 +273,7 @@ export class MappingCall implements ExpansionServices {
       position = found.position + 1;
       switch (control) {
         case 'E':
-          return tableOutcome(matched, current, flags, producer);
+          return mapTableOutcome(matched, current, flags, producer);
         case 'C':
           extraPass = false;
           break;
@@ -286,7 +286,7 @@ export class MappingCall implements ExpansionServices {
           if ((loop ??= new LoopCounter(input)).exceeded(current)) {
             // M6: the restart is not made; the step acts as `$E`.
             step.outcome = 'loop-limit';
-            return tableOutcome(matched, current, flags, producer);
+            return mapTableOutcome(matched, current, flags, producer);
           }
           position = 0;
           break;
