@@ -3,7 +3,8 @@
 // cache cold (every lookup asks the directory) and warm, beside the same rules answered from memory.
 // Figures only. Needs OpenLDAP's slapd (skipped with a note when it is not installed) and a build.
 import { existsSync, readFileSync } from 'node:fs';
-import { AccessPolicy, compile, createLdapProviders, parseMappings } from '../dist/index.js';
+import { AccessPolicy, compile, parseMappings } from '../dist/index.js';
+import { createLdapProviders } from '../dist/public/providers.js';
 import { MTA_DN, MTA_PASSWORD, SLAPD, Slapd } from '../test/ldap/slapd.mjs';
 import { fmt } from './measure.mjs';
 

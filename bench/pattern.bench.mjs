@@ -4,7 +4,7 @@
 // Run after a build: `node bench/pattern.bench.mjs` (imports ../dist).
 import { readFile } from 'node:fs/promises';
 import ts from 'typescript';
-import { compilePattern, MatchBudgetExceededError } from '../dist/index.js';
+import { compilePattern, MatchBudgetExceededError } from '../dist/public/syntax.js';
 import { parsePattern } from '../dist/syntax/pattern/index.js';
 import { opsPerSecond } from './measure.mjs';
 

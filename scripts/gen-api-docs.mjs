@@ -1,206 +1,158 @@
 /**
- * Generates docs/api.md from the TSDoc comments of the public entry (src/index.ts) with the
- * TypeScript compiler API: every export, grouped by the stage folder it comes from, with its
- * signature or declaration and its doc comment. `--check` fails when the committed file is stale.
+ * The API report and reference: runs API Extractor over the built declarations (dist/, so run
+ * `npm run build` first) of every package entry, writes one report per entry to api/ — the public
+ * face as reviewers see it change — and renders docs/api.md from the same run's doc model.
+ * `--check` fails when a committed report or docs/api.md differs from what the build gives.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import ts from 'typescript';
+import { CompilerState, Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { ApiDocumentedItem, ApiItemKind, ApiModel } from '@microsoft/api-extractor-model';
 import { emitGeneratedFile, repositoryRoot } from './generated-files.mjs';
 
-const ENTRY = 'src/index.ts';
-
-/** Stages in the order data flows through them (design.md); any other folder follows, by name. */
-const STAGE_ORDER = ['syntax', 'compile', 'engine', 'access', 'lint', 'adapters', 'cli'];
-
-const KIND_SECTIONS = [
-  { kind: 'function', title: 'Functions' },
-  { kind: 'class', title: 'Classes' },
-  { kind: 'value', title: 'Values' },
-  { kind: 'type', title: 'Types' },
+/** Each package entry: its import path, its report's name and the declarations the build emits for it. */
+const ENTRIES = [
+  { importPath: 'imsmap', report: 'imsmap', declarations: 'dist/index.d.ts' },
+  { importPath: 'imsmap/browser', report: 'imsmap-browser', declarations: 'dist/browser.d.ts' },
+  { importPath: 'imsmap/syntax', report: 'imsmap-syntax', declarations: 'dist/public/syntax.d.ts' },
+  { importPath: 'imsmap/access', report: 'imsmap-access', declarations: 'dist/public/access.d.ts' },
+  { importPath: 'imsmap/providers', report: 'imsmap-providers', declarations: 'dist/public/providers.d.ts' },
+  { importPath: 'imsmap/postfix', report: 'imsmap-postfix', declarations: 'dist/adapters/postfix/index.d.ts' },
+  { importPath: 'imsmap/smtp-server', report: 'imsmap-smtp-server', declarations: 'dist/adapters/smtp-server.d.ts' },
+  { importPath: 'imsmap/haraka', report: 'imsmap-haraka', declarations: 'dist/adapters/haraka.d.cts' },
+  { importPath: 'imsmap/vitest', report: 'imsmap-vitest', declarations: 'dist/adapters/vitest.d.ts' },
 ];
 
-/** A type printed in full; longer texts belong to zod schema types, which say nothing useful spelled out. */
-const LONGEST_VALUE_TYPE = 160;
-
-const printer = ts.createPrinter({ removeComments: false });
-
-function createChecker() {
-  const program = ts.createProgram([path.join(repositoryRoot, ENTRY)], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    types: ['node'],
-  });
-  return { program, checker: program.getTypeChecker() };
-}
-
-function relativeFile(node) {
-  return path.relative(repositoryRoot, node.getSourceFile().fileName).split(path.sep).join('/');
-}
-
-function stageOf(file) {
-  return file.split('/')[1];
-}
-
-function documentation(symbol, checker) {
-  return ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
-}
-
-function kindOf(declaration) {
-  if (ts.isFunctionDeclaration(declaration)) return 'function';
-  if (ts.isClassDeclaration(declaration)) return 'class';
-  if (ts.isVariableDeclaration(declaration)) return 'value';
-  return 'type';
-}
-
-/** `export interface X {…}` as written, without `export`: member comments included. */
-function declarationText(declaration) {
-  const text = declaration.getText();
-  return text.replace(/^export\s+/, '');
-}
-
-const TYPE_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
-
-/** A type as the source writes it, or as the checker infers it when the source leaves it out. */
-function writtenType(typeNode, inferred, checker) {
-  return typeNode ? typeNode.getText() : checker.typeToString(inferred(), undefined, TYPE_FLAGS);
-}
-
 /**
- * `(a: A, b?: B): R` from a function-like declaration, with types as written: the checker would
- * spell out zod-inferred aliases (`AccessOptions`) as their whole object type.
+ * Release tags (@public, @beta) are not used: what an entry exports is public. A type an entry uses
+ * but does not export is marked in its report, where review sees it, rather than failing the run.
  */
-function signatureText(declaration, checker) {
-  const typeParameters = declaration.typeParameters ? `<${declaration.typeParameters.map((parameter) => parameter.getText()).join(', ')}>` : '';
-  const parameters = declaration.parameters.map((parameter) => {
-    const optional = parameter.questionToken || parameter.initializer ? '?' : '';
-    const rest = parameter.dotDotDotToken ? '...' : '';
-    const type = writtenType(parameter.type, () => checker.getTypeAtLocation(parameter), checker);
-    return `${rest}${parameter.name.getText()}${optional}: ${type}`;
-  });
-  const returns = writtenType(
-    declaration.type,
-    () => checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(declaration)),
-    checker,
-  );
-  return `${typeParameters}(${parameters.join(', ')}): ${returns}`;
-}
+const MESSAGES = {
+  compilerMessageReporting: { default: { logLevel: 'warning' } },
+  extractorMessageReporting: {
+    default: { logLevel: 'warning' },
+    'ae-missing-release-tag': { logLevel: 'none', addToApiReportFile: false },
+    'ae-forgotten-export': { logLevel: 'none', addToApiReportFile: true },
+    // Doc comments are this project's convention (one line per public function), not API Extractor's per member.
+    'ae-undocumented': { logLevel: 'none', addToApiReportFile: false },
+  },
+  tsdocMessageReporting: { default: { logLevel: 'none' } },
+};
 
-/** The signatures of a function, one per declaration (overloads included). */
-function functionText(name, symbol, checker) {
-  return symbol.declarations
-    .filter(ts.isFunctionDeclaration)
-    .map((declaration) => `function ${name}${signatureText(declaration, checker)}`)
-    .join('\n');
-}
-
-/** A type alias over zod's inference helpers spelled out, so readers see fields, not `z.infer<…>`. */
-function typeAliasText(name, declaration, checker) {
-  const written = declarationText(declaration);
-  if (!/\bz\.(infer|input|output)</.test(written)) return written;
-  const type = checker.getTypeAtLocation(declaration.name);
-  const node = checker.typeToTypeNode(
-    type,
-    undefined,
-    ts.NodeBuilderFlags.NoTruncation | ts.NodeBuilderFlags.MultilineObjectLiterals | ts.NodeBuilderFlags.InTypeAlias,
-  );
-  return `type ${name} = ${printer.printNode(ts.EmitHint.Unspecified, node, declaration.getSourceFile())};`;
-}
-
-function valueText(name, symbol, declaration, checker) {
-  const keyword = ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const ? 'const' : 'let';
-  const type = checker.typeToString(checker.getTypeOfSymbol(symbol), undefined, TYPE_FLAGS);
-  const shown = type.length <= LONGEST_VALUE_TYPE ? type : `${type.slice(0, type.indexOf('<'))}<…>`;
-  return `${keyword} ${name}: ${shown}`;
-}
-
-function isPublicMember(declaration) {
-  const modifiers = ts.getCombinedModifierFlags(declaration);
-  return !(modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) && !declaration.name.getText().startsWith('#');
-}
-
-function memberSignature(member, checker) {
-  const modifiers = ts.getCombinedModifierFlags(member);
-  const prefix = `${modifiers & ts.ModifierFlags.Static ? 'static ' : ''}${modifiers & ts.ModifierFlags.Readonly ? 'readonly ' : ''}`;
-  const name = member.name.getText();
-  if (ts.isMethodDeclaration(member)) return `${prefix}${name}${signatureText(member, checker)}`;
-  if (ts.isGetAccessorDeclaration(member)) return `${prefix}get ${name}${signatureText(member, checker)}`;
-  // A property, or a parameter property of the constructor.
-  return `${prefix}${name}: ${writtenType(member.type, () => checker.getTypeAtLocation(member), checker)}`;
-}
-
-/**
- * The class's own public members — not those inherited from Error and the like — statics first,
- * then in source order; parameter properties (`constructor(readonly mappings: …)`) count as members.
- */
-function classMembers(classDeclaration, checker) {
-  const constructor = classDeclaration.members.find(ts.isConstructorDeclaration);
-  const parameterProperties = (constructor?.parameters ?? []).filter((parameter) => ts.isParameterPropertyDeclaration(parameter, constructor));
-  const declared = classDeclaration.members.filter(
-    (member) => ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isPropertyDeclaration(member),
-  );
-  return [...declared, ...parameterProperties]
-    .filter(isPublicMember)
-    .map((member) => ({
-      isStatic: (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) !== 0,
-      name: member.name.getText(),
-      signature: memberSignature(member, checker),
-      doc: documentation(checker.getSymbolAtLocation(member.name), checker),
-    }))
-    .sort((a, b) => Number(b.isStatic) - Number(a.isStatic));
-}
-
-/** `class X extends Y { …public members… }`, then one line per documented member. */
-function classText(name, declaration, checker) {
-  const heritage = (declaration.heritageClauses ?? []).map((clause) => ` ${clause.getText()}`).join('');
-  const members = classMembers(declaration, checker);
-  const code = [`class ${name}${heritage} {`, ...members.map((member) => `  ${member.signature};`), '}'].join('\n');
-  const notes = members.filter((member) => member.doc !== '').map((member) => `- \`${member.name}\` — ${member.doc.replace(/\s*\n\s*/g, ' ')}`);
-  return { code, notes };
-}
-
-/** Every export of the entry, resolved to its declaration. */
-function collectExports(program, checker) {
-  const entry = program.getSourceFile(path.join(repositoryRoot, ENTRY));
-  const moduleSymbol = checker.getSymbolAtLocation(entry);
-  return checker.getExportsOfModule(moduleSymbol).map((exported) => {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    // A class or function is also a namespace-less value: its first declaration is the one that matters.
-    const declaration = symbol.declarations.find((node) => !ts.isModuleDeclaration(node)) ?? symbol.declarations[0];
-    const file = relativeFile(declaration);
-    return { name: exported.name, symbol, declaration, file, stage: stageOf(file), kind: kindOf(declaration) };
+/** API Extractor's configuration for one entry: its report and doc model land in `scratch`. */
+function configure(entry, scratch) {
+  const declarations = path.join(repositoryRoot, entry.declarations);
+  return ExtractorConfig.prepare({
+    configObjectFullPath: path.join(repositoryRoot, 'api', 'api-extractor.json'),
+    packageJsonFullPath: path.join(repositoryRoot, 'package.json'),
+    configObject: {
+      projectFolder: repositoryRoot,
+      mainEntryPointFilePath: declarations,
+      compiler: {
+        overrideTsconfig: {
+          compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, skipLibCheck: true, types: ['node'] },
+          files: [declarations],
+        },
+      },
+      apiReport: { enabled: true, reportFileName: `${entry.report}.api.md`, reportFolder: scratch, reportTempFolder: scratch },
+      docModel: { enabled: true, apiJsonFilePath: path.join(scratch, `${entry.report}.api.json`) },
+      dtsRollup: { enabled: false },
+      tsdocMetadata: { enabled: false },
+      messages: MESSAGES,
+    },
   });
 }
 
-function renderExport(item, checker) {
-  const { name, symbol, declaration, file, kind } = item;
-  const doc = documentation(symbol, checker);
-  const lines = [`#### \`${name}\``, '', doc === '' ? '*(No doc comment.)*' : doc, ''];
-  let code;
-  let notes = [];
-  if (kind === 'function') code = functionText(name, symbol, checker);
-  else if (kind === 'value') code = valueText(name, symbol, declaration, checker);
-  else if (kind === 'class') ({ code, notes } = classText(name, declaration, checker));
-  else if (ts.isTypeAliasDeclaration(declaration)) code = typeAliasText(name, declaration, checker);
-  else code = declarationText(declaration);
-  lines.push('```ts', code, '```', '');
-  if (notes.length > 0) lines.push(...notes, '');
-  lines.push(`Defined in \`${file}\`.`, '');
-  return lines.join('\n');
+/** Runs API Extractor on one entry, on the program compiled once for all entries. */
+function extract(entry, config, compilerState, scratch) {
+  const problems = [];
+  const result = Extractor.invoke(config, {
+    localBuild: true,
+    compilerState,
+    messageCallback: (message) => {
+      if (message.logLevel === 'error' || message.logLevel === 'warning') problems.push(message.formatMessageWithLocation(repositoryRoot));
+      message.handled = true;
+    },
+  });
+  if (!result.succeeded || problems.length > 0) {
+    throw new Error(`API Extractor failed on ${entry.declarations} (is dist/ built?):\n${problems.join('\n')}`);
+  }
+  return {
+    report: readFileSync(path.join(scratch, `${entry.report}.api.md`), 'utf8'),
+    model: path.join(scratch, `${entry.report}.api.json`),
+  };
 }
 
-function stageRank(stage) {
-  const rank = STAGE_ORDER.indexOf(stage);
-  return rank < 0 ? STAGE_ORDER.length : rank;
+/** A TSDoc node (by its DocNodeKind) as Markdown text: prose, code spans and link texts; the comments use nothing else. */
+function markdownOf(node) {
+  switch (node.kind) {
+    case 'PlainText':
+      return node.text;
+    case 'CodeSpan':
+      return `\`${node.code}\``;
+    case 'SoftBreak':
+      return ' ';
+    case 'EscapedText':
+      return node.decodedText;
+    case 'LinkTag':
+      return node.linkText ?? node.codeDestination?.emitAsTsdoc() ?? node.urlDestination ?? '';
+    default:
+      return node.getChildNodes().map(markdownOf).join('');
+  }
 }
 
-/** The first doc comment of a stage's index file: what the stage is for. */
-function stageDescription(program, stage) {
-  const index = program.getSourceFile(path.join(repositoryRoot, 'src', stage, 'index.ts'));
-  if (!index) return '';
-  const first = /^\s*\/\*\*([\s\S]*?)\*\//.exec(index.getFullText());
+/** The summary of an item's doc comment, on one line. */
+function summaryOf(item) {
+  if (!(item instanceof ApiDocumentedItem) || item.tsdocComment === undefined) return '';
+  return markdownOf(item.tsdocComment.summarySection).replace(/\s+/g, ' ').trim();
+}
+
+/** The declaration as the report shows it; for classes and interfaces the heading line only. */
+function declarationOf(item) {
+  const text = item.excerpt?.text.trim() ?? item.displayName;
+  return text.replace(/^export\s+/, '').replace(/^declare\s+/, '');
+}
+
+const KIND_SECTIONS = [
+  { kinds: [ApiItemKind.Function], title: 'Functions' },
+  { kinds: [ApiItemKind.Class], title: 'Classes' },
+  { kinds: [ApiItemKind.Variable, ApiItemKind.Enum], title: 'Values' },
+  { kinds: [ApiItemKind.Interface, ApiItemKind.TypeAlias, ApiItemKind.Namespace], title: 'Types' },
+];
+
+const MEMBER_KINDS = new Set([
+  ApiItemKind.Constructor,
+  ApiItemKind.Method,
+  ApiItemKind.Property,
+  ApiItemKind.PropertySignature,
+  ApiItemKind.MethodSignature,
+  ApiItemKind.CallSignature,
+  ApiItemKind.IndexSignature,
+]);
+
+/** One export: heading, summary, declaration, and for classes and interfaces their members. */
+function renderItem(item) {
+  const summary = summaryOf(item);
+  const lines = [`#### \`${item.displayName}\``, '', summary === '' ? '*(No doc comment.)*' : summary, ''];
+  const members = item.members.filter((member) => MEMBER_KINDS.has(member.kind));
+  if (members.length === 0) {
+    lines.push('```ts', declarationOf(item), '```', '');
+    return lines;
+  }
+  const body = members.map((member) => `  ${declarationOf(member).replace(/\n/g, '\n  ')}`);
+  lines.push('```ts', `${declarationOf(item)} {`, ...body, '}', '```', '');
+  const notes = members
+    .map((member) => ({ name: member.displayName, summary: summaryOf(member) }))
+    .filter((member) => member.summary !== '');
+  if (notes.length > 0) lines.push(...notes.map((member) => `- \`${member.name}\` — ${member.summary}`), '');
+  return lines;
+}
+
+/** The entry's own doc comment (the first of its source file): what the entry is for. */
+function entryDescription(entry) {
+  const source = entry.declarations.replace(/^dist\//, 'src/').replace(/\.d\.cts$/, '.cts').replace(/\.d\.ts$/, '.ts');
+  const first = /^\s*\/\*\*([\s\S]*?)\*\//.exec(readFileSync(path.join(repositoryRoot, source), 'utf8'));
   if (!first) return '';
   return first[1]
     .split('\n')
@@ -210,37 +162,65 @@ function stageDescription(program, stage) {
     .trim();
 }
 
-/** The whole page. */
-export function renderApiReference() {
-  const { program, checker } = createChecker();
-  const items = collectExports(program, checker);
-  const stages = [...new Set(items.map((item) => item.stage))].sort((a, b) => stageRank(a) - stageRank(b) || a.localeCompare(b));
+function anchorOf(importPath) {
+  return importPath.replace(/[^a-z0-9-]/g, '');
+}
+
+/** The whole reference page: one section per entry, its exports grouped by kind and sorted by name. */
+function renderReference(extracted) {
   const lines = [
-    '<!-- Generated by scripts/gen-api-docs.mjs from the TSDoc comments of src/index.ts. Do not edit: run `npm run docs`. -->',
+    '<!-- Generated by scripts/gen-api-docs.mjs from the API Extractor model of the built package. Do not edit: run `npm run build && npm run docs`. -->',
     '',
     '# API reference',
     '',
-    "Everything `import { … } from 'imsmap'` offers, grouped by the stage it belongs to, in the order",
-    'data flows through them: text is parsed (syntax), patterns and templates are compiled (compile),',
-    'tables are evaluated (engine), and access decisions are made from the results (access). For a',
-    'guided start see [getting-started.md](getting-started.md); rule numbers (F…, P…, T…, M…, A…) refer to',
-    '[format.md](format.md) and [access.md](access.md).',
+    'Everything the package exports, entry by entry. The root, `imsmap`, has the task-level names: load',
+    'and parse, compile, decide, lint, audit, case files and diff. The subpaths hold the specialised',
+    'pieces. Each entry\'s public face is also kept as an API Extractor report in `api/`, which CI checks.',
+    'For a guided start see [getting-started.md](getting-started.md); rule numbers (F…, P…, T…, M…, A…)',
+    'refer to [format.md](format.md) and [access.md](access.md).',
     '',
-    ...stages.map((stage) => `- [${stage}](#${stage})`),
+    ...extracted.map(({ entry }) => `- [\`${entry.importPath}\`](#${anchorOf(entry.importPath)})`),
     '',
   ];
-  for (const stage of stages) {
-    lines.push(`## ${stage}`, '');
-    const description = stageDescription(program, stage);
+  // Where each declaration was documented first: an entry that re-exports it (imsmap/browser is most of the root) links there.
+  const documentedIn = new Map();
+  for (const { entry, model } of extracted) {
+    const apiPackage = new ApiModel().loadPackage(model);
+    const all = apiPackage.entryPoints.flatMap((point) => point.members);
+    const declarationKey = (item) => `${item.kind} ${item.displayName} ${item.fileUrlPath ?? ''}`;
+    const repeated = all.filter((item) => documentedIn.has(declarationKey(item)));
+    const items = all.filter((item) => !documentedIn.has(declarationKey(item)));
+    for (const item of items) documentedIn.set(declarationKey(item), entry.importPath);
+    lines.push(`## \`${entry.importPath}\``, '');
+    const description = entryDescription(entry);
     if (description !== '') lines.push(description, '');
-    for (const { kind, title } of KIND_SECTIONS) {
-      const members = items.filter((item) => item.stage === stage && item.kind === kind).sort((a, b) => a.name.localeCompare(b.name));
+    const elsewhere = new Map();
+    for (const item of repeated) {
+      const importPath = documentedIn.get(declarationKey(item));
+      elsewhere.set(importPath, [...(elsewhere.get(importPath) ?? []), item]);
+    }
+    for (const [importPath, same] of elsewhere) {
+      const names = same.map((item) => `\`${item.displayName}\``).sort();
+      lines.push(`Also exported here, as documented under [\`${importPath}\`](#${anchorOf(importPath)}): ${names.join(', ')}.`, '');
+    }
+    for (const { kinds, title } of KIND_SECTIONS) {
+      const members = items.filter((item) => kinds.includes(item.kind)).sort((a, b) => a.displayName.localeCompare(b.displayName));
       if (members.length === 0) continue;
-      lines.push(`### ${stage}: ${title.toLowerCase()}`, '');
-      for (const item of members) lines.push(renderExport(item, checker));
+      lines.push(`### ${entry.importPath}: ${title.toLowerCase()}`, '');
+      for (const item of members) lines.push(...renderItem(item));
     }
   }
   return lines.join('\n');
 }
 
-emitGeneratedFile('docs/api.md', renderApiReference());
+const scratch = mkdtempSync(path.join(tmpdir(), 'imsmap-api-'));
+try {
+  const configs = ENTRIES.map((entry) => configure(entry, scratch));
+  // One TypeScript program for every entry: compiling the declarations once per entry took most of the time.
+  const compilerState = CompilerState.create(configs[0], { additionalEntryPoints: configs.map((config) => config.mainEntryPointFilePath) });
+  const extracted = ENTRIES.map((entry, position) => ({ entry, ...extract(entry, configs[position], compilerState, scratch) }));
+  for (const { entry, report } of extracted) emitGeneratedFile(`api/${entry.report}.api.md`, report);
+  emitGeneratedFile('docs/api.md', renderReference(extracted));
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

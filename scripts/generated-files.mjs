@@ -36,6 +36,6 @@ export function emitGeneratedFile(relativePath, content, argv = process.argv.sli
   }
   const committed = existsSync(file) ? readFileSync(file, 'utf8') : null;
   if (committed === content) return;
-  console.error(`${relativePath} is stale: run \`npm run docs\` and commit the result`);
+  console.error(`${relativePath} is stale: run \`npm run build && npm run docs\` and commit the result`);
   process.exitCode = 1;
 }

@@ -1,4 +1,5 @@
-import { highlightMappings, type Diagnostic, type HighlightToken } from '../../src/browser.js';
+import type { Diagnostic } from '../../src/browser.js';
+import { highlightMappings, type HighlightToken } from '../../src/public/syntax.js';
 
 /** How a line takes part in the chosen answer: the entry applied, matched but failed, or passed over. */
 export type LineMark = 'applied' | 'failed' | 'skipped';

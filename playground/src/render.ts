@@ -1,4 +1,5 @@
-import { formatReply, type Decision, type Diagnostic, type EntryRef, type MappingResult, type TraceStep } from '../../src/browser.js';
+import { formatReply } from '../../src/public/access.js';
+import type { Decision, Diagnostic, EntryRef, MappingResult, TraceStep } from '../../src/browser.js';
 import { FILE, type Answer } from './answers.js';
 
 /** Where a click on an entry or a diagnostic sends the caret. */

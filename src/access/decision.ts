@@ -4,23 +4,23 @@ import {
   formatReply,
   portAccessReply,
   readAccessResult,
-  tableOutcome,
+  tableVerdict,
   type AccessReading,
-  type AccessTable,
   type Delay,
   type SmtpReply,
-  type TableOutcome,
+  type TableVerdict,
 } from './reading.js';
 import type { ResolvedAccessOptions } from './schemas.js';
+import type { DecidingTable } from './tables.js';
 
 /** One table consulted by a stage (A28). */
 export interface TableResult {
-  table: AccessTable;
+  table: DecidingTable;
   /** The exact string mapped (also shown for an absent table: what would have been mapped). */
   probe: string;
   /** Input flags, ascending, e.g. "AE". */
   inputFlags: string;
-  outcome: TableOutcome;
+  outcome: TableVerdict;
   /** The engine's result (format.md M1), with the deciding entry's file and line; absent for an absent table. */
   mapping?: MappingResult;
   /** A16, raw. */
@@ -58,7 +58,7 @@ export interface Decision {
   headerLine?: string;
   limits?: string;
   actions: { bitbucket: boolean; hold: boolean; discardAll: boolean; jettisonAll: boolean; noVacation: boolean };
-  log: Array<{ table: AccessTable; when: 'match' | 'reject'; text: string }>;
+  log: Array<{ table: DecidingTable; when: 'match' | 'reject'; text: string }>;
   connectionLog?: { recordT: boolean; comment?: string };
   results: TableResult[];
   /** Connect stage: the INTERNAL_IP verdict for the client (A25). */
@@ -74,13 +74,13 @@ export interface EvaluatedTable {
 
 /** Builds the A28 table result from the engine's result; `undefined` is a table the file does not define. */
 export function evaluateTable(
-  table: AccessTable,
+  table: DecidingTable,
   probe: string,
   inputFlags: string,
   mapping: MappingResult | undefined,
   replyAddress: string,
 ): EvaluatedTable {
-  const outcome = tableOutcome(mapping);
+  const outcome = tableVerdict(mapping);
   // Only a result some entry produced has arguments and text: an unmatched output is just the probe
   // again (M1), and so is the output of a table whose every matching entry failed after `$C` (A33 item 4).
   const produced = (outcome === 'neutral' || outcome === 'permit' || outcome === 'reject') && mapping!.entry !== undefined;

@@ -48,20 +48,26 @@ export {
   type InputFlagFacts,
   type ProbeOptions,
   type RecipientProbeFields,
-  type RecipientTable,
 } from './probes.js';
 export {
   addressReply,
   formatReply,
   portAccessReply,
   readAccessResult,
-  tableOutcome,
+  tableVerdict,
   type AccessReading,
-  type AccessTable,
   type Delay,
   type SmtpReply,
-  type TableOutcome,
+  type TableVerdict,
 } from './reading.js';
+export {
+  ACCESS_TABLES,
+  isAccessTable,
+  RECIPIENT_TABLES,
+  type AccessTableName,
+  type DecidingTable,
+  type RecipientTable,
+} from './tables.js';
 export { destinationChannel, sourceChannel, type SourceChannelFacts } from './channels.js';
 export type { Decision, TableResult } from './decision.js';
 export { AccessPolicy, type StageInput } from './policy.js';

@@ -18,10 +18,10 @@ import {
 import {
   classifyEvaluation,
   connectEvaluation,
+  lookUpAsync,
+  lookUpSync,
   mailEvaluation,
   rcptEvaluation,
-  runAsync,
-  runSync,
   type AccessEvaluation,
 } from './stages.js';
 
@@ -48,52 +48,52 @@ export class AccessPolicy {
 
   /** A25: whether INTERNAL_IP calls the client internal. */
   classifyClient(clientIp: string): boolean | TupleError {
-    return this.runSync(this.classification(clientIp));
+    return this.evaluateSync(this.classification(clientIp));
   }
 
   /** A25, awaiting asynchronous providers. */
   classifyClientAsync(clientIp: string): Promise<boolean | TupleError> {
-    return this.runAsync(this.classification(clientIp));
+    return this.evaluateAsync(this.classification(clientIp));
   }
 
   /** The connect stage: PORT_ACCESS (A22 step 1). */
   connect(input: ConnectInput): Decision | TupleError {
-    return this.runSync(this.prepare(connectInputSchema, input, connectEvaluation));
+    return this.evaluateSync(this.prepare(connectInputSchema, input, connectEvaluation));
   }
 
   /** The connect stage, awaiting asynchronous providers. */
   connectAsync(input: ConnectInput): Promise<Decision | TupleError> {
-    return this.runAsync(this.prepare(connectInputSchema, input, connectEvaluation));
+    return this.evaluateAsync(this.prepare(connectInputSchema, input, connectEvaluation));
   }
 
   /** The MAIL FROM stage: FROM_ACCESS (A22 step 2). */
   mailFrom(input: MailInput): Decision | TupleError {
-    return this.runSync(this.prepare(mailInputSchema, input, mailEvaluation));
+    return this.evaluateSync(this.prepare(mailInputSchema, input, mailEvaluation));
   }
 
   /** The MAIL FROM stage, awaiting asynchronous providers. */
   mailFromAsync(input: MailInput): Promise<Decision | TupleError> {
-    return this.runAsync(this.prepare(mailInputSchema, input, mailEvaluation));
+    return this.evaluateAsync(this.prepare(mailInputSchema, input, mailEvaluation));
   }
 
   /** The RCPT TO stage: the four recipient tables (A22 step 3). */
   rcptTo(input: RcptInput): Decision | TupleError {
-    return this.runSync(this.prepare(rcptInputSchema, input, rcptEvaluation));
+    return this.evaluateSync(this.prepare(rcptInputSchema, input, rcptEvaluation));
   }
 
   /** The RCPT TO stage, awaiting asynchronous providers. */
   rcptToAsync(input: RcptInput): Promise<Decision | TupleError> {
-    return this.runAsync(this.prepare(rcptInputSchema, input, rcptEvaluation));
+    return this.evaluateAsync(this.prepare(rcptInputSchema, input, rcptEvaluation));
   }
 
   /** Any stage, chosen by the tuple's `stage` field (the `imsmap decide` line format). */
   decide(input: StageInput | unknown): Decision | TupleError {
-    return this.runSync(this.stageEvaluation(input));
+    return this.evaluateSync(this.stageEvaluation(input));
   }
 
   /** Any stage, awaiting asynchronous providers. */
   decideAsync(input: StageInput | unknown): Promise<Decision | TupleError> {
-    return this.runAsync(this.stageEvaluation(input));
+    return this.evaluateAsync(this.stageEvaluation(input));
   }
 
   private classification(clientIp: string): AccessEvaluation<boolean> | TupleError {
@@ -133,11 +133,11 @@ export class AccessPolicy {
     }
   }
 
-  private runSync<T>(prepared: AccessEvaluation<T> | TupleError): T | TupleError {
-    return prepared instanceof TupleError ? prepared : runSync(prepared, this.mappings, this.options.explain);
+  private evaluateSync<T>(prepared: AccessEvaluation<T> | TupleError): T | TupleError {
+    return prepared instanceof TupleError ? prepared : lookUpSync(prepared, this.mappings, this.options.explain);
   }
 
-  private async runAsync<T>(prepared: AccessEvaluation<T> | TupleError): Promise<T | TupleError> {
-    return prepared instanceof TupleError ? prepared : runAsync(prepared, this.mappings, this.options.explain);
+  private async evaluateAsync<T>(prepared: AccessEvaluation<T> | TupleError): Promise<T | TupleError> {
+    return prepared instanceof TupleError ? prepared : lookUpAsync(prepared, this.mappings, this.options.explain);
   }
 }

@@ -2,9 +2,7 @@ import type ipaddr from 'ipaddr.js';
 import { isStrictDottedQuad } from '../compile/ip.js';
 import { parseStrictIpAddress } from '../syntax/pattern/index.js';
 import type { ConnectionTuple, NotifyKeyword, ResolvedAccessOptions, SubmitType } from './schemas.js';
-
-/** The four recipient tables, probed at RCPT TO (A1). */
-export type RecipientTable = 'ORIG_SEND_ACCESS' | 'SEND_ACCESS' | 'ORIG_MAIL_ACCESS' | 'MAIL_ACCESS';
+import type { RecipientTable } from './tables.js';
 
 /** The options that shape probe strings (A11, A12); every field has the A27 default when omitted. */
 export type ProbeOptions = Partial<

@@ -1,12 +1,9 @@
 import type { MappingResult } from '../engine/types.js';
-import type { RecipientTable } from './probes.js';
 import type { ResolvedAccessOptions } from './schemas.js';
-
-/** The access tables whose results make decisions (A28). */
-export type AccessTable = 'PORT_ACCESS' | 'FROM_ACCESS' | RecipientTable;
+import type { DecidingTable } from './tables.js';
 
 /** What one table's result means for the stage (A17). */
-export type TableOutcome = 'absent' | 'nomatch' | 'neutral' | 'permit' | 'reject' | 'error';
+export type TableVerdict = 'absent' | 'nomatch' | 'neutral' | 'permit' | 'reject' | 'error';
 
 /** An SMTP reply: basic code, enhanced status code when there is one, and the text lines. */
 export interface SmtpReply {
@@ -47,7 +44,7 @@ const ENHANCED_CODE = /^[45]\.\d{1,3}\.\d{1,3}$/;
 const THREE_INTEGERS = /^-?\d+,-?\d+,-?\d+$/;
 
 /** A16: splits a table's output into flag arguments and the remaining text, and validates the arguments. */
-export function readAccessResult(table: AccessTable, output: string, flags: readonly string[] | string): AccessReading {
+export function readAccessResult(table: DecidingTable, output: string, flags: readonly string[] | string): AccessReading {
   const order = table === 'PORT_ACCESS' ? PORT_ACCESS_ORDER : ADDRESS_TABLE_ORDER;
   const args: Record<string, string[]> = {};
   let rest = output;
@@ -96,7 +93,7 @@ function delayOf(centiseconds: number): Delay | undefined {
 }
 
 /** A17: the outcome of one table's result; `undefined` stands for a table the file does not define. */
-export function tableOutcome(mapping: MappingResult | undefined): TableOutcome {
+export function tableVerdict(mapping: MappingResult | undefined): TableVerdict {
   if (mapping === undefined) return 'absent';
   if (mapping.error !== undefined) return 'error';
   if (!mapping.matched) return 'nomatch';

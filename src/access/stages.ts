@@ -12,9 +12,9 @@ import {
   recipientProbe,
   type ConnectionFields,
   type RecipientProbeFields,
-  type RecipientTable,
 } from './probes.js';
 import type { ConnectInput, MailInput, RcptInput, ResolvedAccessOptions } from './schemas.js';
+import type { RecipientTable } from './tables.js';
 
 /** One table lookup a stage needs: the driver answers with the engine's result, or undefined for an absent table. */
 export interface TableLookup {
@@ -25,12 +25,12 @@ export interface TableLookup {
 
 /**
  * A stage's logic as a generator over its table lookups. The same generator is driven by `mapSync`
- * (runSync) or by awaited `map` calls (runAsync), so the sync and async APIs cannot drift apart.
+ * (lookUpSync) or by awaited `map` calls (lookUpAsync), so the sync and async APIs cannot drift apart.
  */
 export type AccessEvaluation<T> = Generator<TableLookup, T, MappingResult | undefined>;
 
 /** Drives an evaluation with the engine's synchronous calls (M10). */
-export function runSync<T>(evaluation: AccessEvaluation<T>, mappings: MappingSet, explain: boolean): T {
+export function lookUpSync<T>(evaluation: AccessEvaluation<T>, mappings: MappingSet, explain: boolean): T {
   let step = evaluation.next();
   while (!step.done) {
     const { table, probe, flags } = step.value;
@@ -40,7 +40,7 @@ export function runSync<T>(evaluation: AccessEvaluation<T>, mappings: MappingSet
 }
 
 /** Drives an evaluation with the engine's asynchronous calls, awaiting providers (M10). */
-export async function runAsync<T>(evaluation: AccessEvaluation<T>, mappings: MappingSet, explain: boolean): Promise<T> {
+export async function lookUpAsync<T>(evaluation: AccessEvaluation<T>, mappings: MappingSet, explain: boolean): Promise<T> {
   let step = evaluation.next();
   while (!step.done) {
     const { table, probe, flags } = step.value;

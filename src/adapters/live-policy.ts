@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { Decision } from '../access/decision.js';
 import { AccessPolicy, type StageInput } from '../access/policy.js';
 import { TupleError, type AccessOptions } from '../access/schemas.js';
+import { ACCESS_TABLES } from '../access/tables.js';
+import { HitCounter, type HitReport } from '../engine/hit-counter.js';
 import { compile, type CompileOptions } from '../engine/index.js';
 import { auditMappings } from '../lint/audit.js';
-import { ACCESS_TABLES } from '../lint/names.js';
 import { hasErrors, type Diagnostic } from '../syntax/diagnostics.js';
 import type { IncludeReader } from '../syntax/index.js';
 import { loadMappings } from '../syntax/node.js';
-import { HitCounter, type HitReport } from './hit-counter.js';
 
 /** How a LivePolicy loads its file. */
 export interface LivePolicyOptions {

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Decision } from '../access/decision.js';
+import { formatDecision } from '../access/format.js';
 import type { AccessPolicy } from '../access/policy.js';
 import { formatReply } from '../access/reading.js';
 import { TupleError } from '../access/schemas.js';
-import { formatDecision } from '../cli/decide.js';
-import { formatResult } from '../cli/test.js';
+import { formatResult } from '../engine/format.js';
 import type { MappingSet } from '../engine/index.js';
 import type { MappingResult } from '../engine/types.js';
 import type { DecisionExpectation, MappingExpectation, TestCase } from './schema.js';

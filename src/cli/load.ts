@@ -3,7 +3,8 @@ import type { Diagnostic } from '../syntax/diagnostics.js';
 import { escapeControls, readMappingsFile } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
 import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
-import { CONFIG_FILE_NAME, ConfigError, type LintConfig } from '../lint/config.js';
+import type { LintConfig } from '../lint/config-types.js';
+import { CONFIG_FILE_NAME, ConfigError } from '../lint/config.js';
 import { configResolver } from '../lint/node.js';
 import type { CommandIO, CommandOption } from './command.js';
 

@@ -1,7 +1,7 @@
 import type { PatternItem } from '../syntax/ast.js';
 import { MatchBudgetExceededError } from './errors.js';
 import { MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, SubnetTest, isAddressChar } from './ip.js';
-import type { CompiledPattern } from './pattern.js';
+import type { CompiledPattern } from './compiled-pattern.js';
 import { classAccepts, compileCharClass, type CharTest } from './pattern-charclass.js';
 import { foldAscii, foldCode, hasFoldedAt, isWellFormed } from './pattern-fold.js';
 

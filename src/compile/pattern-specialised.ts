@@ -1,6 +1,6 @@
 import type { IpItem } from '../syntax/ast.js';
 import { MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, SubnetTest, isAddressChar } from './ip.js';
-import type { CompiledPattern } from './pattern.js';
+import type { CompiledPattern } from './compiled-pattern.js';
 import { foldAscii, foldCode, hasFoldedAt } from './pattern-fold.js';
 
 /** One `*` of a literal-and-star pattern. */

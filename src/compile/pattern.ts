@@ -1,24 +1,9 @@
 import type { PatternItem } from '../syntax/ast.js';
+import type { CompiledPattern } from './compiled-pattern.js';
 import { BacktrackingMatcher } from './pattern-backtrack.js';
 import { foldAscii, isWellFormed } from './pattern-fold.js';
 import { SubnetTest } from './ip.js';
 import { AddressMatcher, LiteralStarMatcher, SegmentStarMatcher, type SegmentPart, type StarSlot } from './pattern-specialised.js';
-
-/** A pattern ready to match probes (P1–P12). */
-export interface CompiledPattern {
-  readonly captureCount: number;
-  /**
-   * Whether `match` works on a folded copy of the input (ASCII letters lower-cased, P1) and folds
-   * it itself unless given one: a caller trying many patterns on one input then folds it once and
-   * passes it. The others compare case-blind in place and never copy the input.
-   */
-  readonly usesFoldedInput: boolean;
-  /**
-   * Captures (texts of saved items 0..captureCount-1, input case preserved) or null for no match.
-   * `folded`, when given, is the input folded (see usesFoldedInput).
-   */
-  match(input: string, folded?: string): string[] | null;
-}
 
 /** Options of `compilePattern`. */
 export interface CompilePatternOptions {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Decision } from '../access/decision.js';
-import { tableOutcome } from '../access/reading.js';
+import { tableVerdict } from '../access/reading.js';
 import type { ChannelConfig } from '../access/schemas.js';
 import type { EntryRef, MappingResult } from '../engine/types.js';
 import type { AuditCheck } from '../lint/audit.js';
@@ -54,7 +54,7 @@ function mappingAnswer(result: MappingResult | undefined): Answer {
 
 /** A17: whether an access table's result refuses (an evaluation error refuses too, A29). */
 function refuses(result: MappingResult | undefined): boolean {
-  const outcome = tableOutcome(result);
+  const outcome = tableVerdict(result);
   return outcome === 'reject' || outcome === 'error';
 }
 

@@ -1,11 +1,12 @@
 import type { Decision } from '../access/decision.js';
 import { AccessPolicy, type StageInput } from '../access/policy.js';
 import { TupleError, type AccessOptions, type ChannelConfig } from '../access/schemas.js';
+import { isAccessTable } from '../access/tables.js';
 import type { CaseFile } from '../cases/schema.js';
 import { compile, type MappingSet } from '../engine/index.js';
 import type { EntryRef, MappingResult } from '../engine/types.js';
 import { auditMappings, runAuditChecks, type AuditCheck, type AuditReport, type CheckPlan } from '../lint/audit.js';
-import { witnessText } from '../lint/coverage.js';
+import { witnessText } from '../lint/pattern-inclusion.js';
 import type { ParsedMappings, Table } from '../syntax/ast.js';
 import { compareChecks, compareDecisions, compareMappings, type Comparison, type Safety } from './compare.js';
 import { editProbes, type ProbeSource, type TableProbe } from './probes.js';
@@ -57,9 +58,6 @@ export interface DiffReport {
   /** `weaker` when anything got weaker (or the audit now finds a relay), else `stronger` or `other`; `none` without differences. */
   safety: Safety | 'none';
 }
-
-/** Tables only the access layer consults get decisions too (A1). */
-const DECIDED = new Set(['INTERNAL_IP', 'PORT_ACCESS', 'FROM_ACCESS', 'ORIG_SEND_ACCESS', 'SEND_ACCESS', 'ORIG_MAIL_ACCESS', 'MAIL_ACCESS']);
 
 /** Crossed entries per move whose order is shown on a probe. */
 const REORDERINGS_PER_MOVE = 16;
@@ -187,7 +185,7 @@ export function diffMappings(oldParsed: ParsedMappings, newParsed: ParsedMapping
   const decisionProbes = new Map<string, DecisionProbe>();
   const policies: [AccessPolicy, AccessPolicy] = [before.policy, after.policy];
   for (const probe of mappingProbes) {
-    const tuple = DECIDED.has(probe.table) ? tupleForProbe(probe.table, probe.input) : null;
+    const tuple = isAccessTable(probe.table) ? tupleForProbe(probe.table, probe.input) : null;
     if (tuple) decisionProbes.set(JSON.stringify(tuple), { tuple, table: probe.table, source: probe.source, policies });
   }
   for (const cases of options.cases ?? []) {

@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { compilePattern, type CompiledPattern } from '../compile/index.js';
 import { lastAddress } from '../lint/addresses.js';
-import { sampleInput, witnessText } from '../lint/coverage.js';
+import { sampleInput, witnessText } from '../lint/pattern-inclusion.js';
 import type { Entry, IpItem, Table } from '../syntax/ast.js';
 import type { TableEdit } from './structure.js';
 

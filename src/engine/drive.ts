@@ -4,7 +4,7 @@ import { EvaluationFailure, type Evaluation } from './expand.js';
  * Runs an evaluation without ever waiting (M10): the first promise a provider returns is refused by
  * throwing AsyncProviderInSyncCall into the evaluation, which ends the call with an error result.
  */
-export function runSync<T>(evaluation: Evaluation<T>): T {
+export function driveSync<T>(evaluation: Evaluation<T>): T {
   let step = evaluation.next();
   while (!step.done) {
     // Nobody will await the refused promise; a rejection of it must not surface as unhandled.
@@ -17,7 +17,7 @@ export function runSync<T>(evaluation: Evaluation<T>): T {
 }
 
 /** Runs an evaluation, awaiting each promise a provider returns and resuming with its value (M10). */
-export async function runAsync<T>(evaluation: Evaluation<T>): Promise<T> {
+export async function driveAsync<T>(evaluation: Evaluation<T>): Promise<T> {
   let step = evaluation.next();
   while (!step.done) {
     let value: unknown;

@@ -13,8 +13,8 @@ import type { EntryRef, EvaluationErrorCode } from './types.js';
 
 /**
  * A piece of evaluation that may have to wait for a provider (M10). It yields only promises a provider
- * returned and resumes with their values, so one implementation serves both drivers: `runSync` refuses
- * the first promise, `runAsync` awaits it.
+ * returned and resumes with their values, so one implementation serves both drivers: `driveSync` refuses
+ * the first promise, `driveAsync` awaits it.
  */
 export type Evaluation<T> = Generator<PromiseLike<unknown>, T, unknown>;
 

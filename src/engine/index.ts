@@ -2,9 +2,10 @@ import { MatchBudgetExceededError } from '../compile/index.js';
 import { asciiUpper, byCodePoint, compileTemplate, type TemplateProgram } from '../compile/template.js';
 import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
-import { runAsync, runSync } from './drive.js';
+import { driveAsync, driveSync } from './drive.js';
+import { CompiledEntry } from './entry.js';
 import { EvaluationFailure, type Evaluation } from './expand.js';
-import { CompiledEntry, CompiledTable, MappingCall, type Engine, type TableOutcome } from './mapping.js';
+import { CompiledTable, MappingCall, type Engine, type MapTableOutcome } from './mapping.js';
 import { validateCompileOptions, type CompileOptions, type SequenceProvider } from './options.js';
 import { createGeneralDatabase } from './providers.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
@@ -93,12 +94,12 @@ class TopLevelCall {
   }
 
   /** The M2 loop over the table, for a driver to run. */
-  evaluation(): Evaluation<TableOutcome> {
+  evaluation(): Evaluation<MapTableOutcome> {
     return this.call.mapTable(this.compiled, this.input, 0);
   }
 
   /** The result of a completed call. */
-  result(outcome: TableOutcome): MappingResult {
+  result(outcome: MapTableOutcome): MappingResult {
     const result: MappingResult = {
       table: this.compiled.name,
       input: this.input,
@@ -197,7 +198,7 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
       const started = startCall(engine, table, input, mapOptions);
       if (!(started instanceof TopLevelCall)) return started;
       try {
-        return started.result(runSync(started.evaluation()));
+        return started.result(driveSync(started.evaluation()));
       } catch (thrown) {
         return started.failure(thrown);
       }
@@ -206,7 +207,7 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
       const started = startCall(engine, table, input, mapOptions);
       if (!(started instanceof TopLevelCall)) return started;
       try {
-        return started.result(await runAsync(started.evaluation()));
+        return started.result(await driveAsync(started.evaluation()));
       } catch (thrown) {
         return started.failure(thrown);
       }

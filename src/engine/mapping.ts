@@ -1,6 +1,6 @@
-import { compilePattern, type CompiledPattern, type CompilePatternOptions } from '../compile/index.js';
 import { byCodePoint, type TemplateProgram } from '../compile/template.js';
 import type { Entry } from '../syntax/ast.js';
+import type { CompiledEntry, FoundEntry } from './entry.js';
 import {
   EvaluationFailure,
   expandOps,
@@ -14,26 +14,6 @@ import {
 import type { DatabaseProvider, DomainProvider, Routine, SequenceProvider, UrlProvider } from './options.js';
 import { TableIndex } from './table-index.js';
 import type { EntryRef, TraceStep } from './types.js';
-
-/**
- * An entry's pattern side: its parsed source and its matcher, made on first use. An indexed table
- * decides most entries by their keys alone (a literal, a literal and a star, a lone IP construct) or
- * never tries them for a given probe, so building every matcher up front would cost compile time
- * and 150–1,500 bytes of heap per entry for objects most entries never need (bench/index.bench.mjs).
- */
-export class CompiledEntry {
-  private compiledMatcher: CompiledPattern | null = null;
-
-  constructor(
-    readonly source: Entry,
-    private readonly matcherOptions: CompilePatternOptions,
-  ) {}
-
-  /** The P1–P10 matcher; its `match` may throw the budget error of P12. */
-  get matcher(): CompiledPattern {
-    return (this.compiledMatcher ??= compilePattern(this.source.patternItems, this.matcherOptions));
-  }
-}
 
 /** Fields per entry in CompiledTable's step data: program number, line, file number. */
 const STEP_FIELDS = 3;
@@ -103,12 +83,6 @@ export interface Engine {
   returnedTextProgram(text: string): TemplateProgram | string;
 }
 
-/** Where one scan found its entry. */
-export interface FoundEntry {
-  position: number;
-  captures: string[];
-}
-
 /**
  * M2's "first entry e with index(e) >= i whose pattern matches s" as a linear scan: the reference the
  * table index is tested against (test/engine/index-differential.test.ts), the evaluator of tables
@@ -130,7 +104,7 @@ export function findFirstMatch(
 }
 
 /** What mapping one string through one table produced (M1, without the call-level fields). */
-export interface TableOutcome extends NestedOutcome {
+export interface MapTableOutcome extends NestedOutcome {
   matched: boolean;
   /** The entry whose step produced the output, if any applied. */
   producer: EntryRef | undefined;
@@ -138,7 +112,7 @@ export interface TableOutcome extends NestedOutcome {
 
 const NO_FLAGS: readonly string[] = [];
 
-function tableOutcome(matched: boolean, output: string, flags: readonly string[], producer: EntryRef | undefined): TableOutcome {
+function mapTableOutcome(matched: boolean, output: string, flags: readonly string[], producer: EntryRef | undefined): MapTableOutcome {
   return { found: true, matched, output, flags, producer };
 }
 
@@ -225,7 +199,7 @@ export class MappingCall implements ExpansionServices {
   }
 
   /** The M2 algorithm, step for step as its pseudocode. Evaluation errors are thrown as EvaluationFailure. */
-  *mapTable(table: CompiledTable, input: string, depth: number): Evaluation<TableOutcome> {
+  *mapTable(table: CompiledTable, input: string, depth: number): Evaluation<MapTableOutcome> {
     let flags = NO_FLAGS;
     let current = input;
     let matched = false;
@@ -244,12 +218,12 @@ export class MappingCall implements ExpansionServices {
           ? findFirstMatch(table, current, position, skipped)
           : table.index.firstMatch(current, position);
       if (!found) {
-        if (!extraPass) return tableOutcome(matched, current, flags, producer);
+        if (!extraPass) return mapTableOutcome(matched, current, flags, producer);
         // M5: the extra pass counts as a restart (M6).
         extraPass = false;
         if ((loop ??= new LoopCounter(input)).exceeded(current)) {
           if (extraPassStep) extraPassStep.outcome = 'loop-limit';
-          return tableOutcome(matched, current, flags, producer);
+          return mapTableOutcome(matched, current, flags, producer);
         }
         position = 0;
         continue;
@@ -303,7 +277,7 @@ export class MappingCall implements ExpansionServices {
           continue;
         }
         step.outcome = 'failed-end';
-        return tableOutcome(matched, current, flags, producer);
+        return mapTableOutcome(matched, current, flags, producer);
       }
 
       // M8: flags of every completed entry, whatever its control.
@@ -314,7 +288,7 @@ export class MappingCall implements ExpansionServices {
       position = found.position + 1;
       switch (control) {
         case 'E':
-          return tableOutcome(matched, current, flags, producer);
+          return mapTableOutcome(matched, current, flags, producer);
         case 'C':
           extraPass = false;
           break;
@@ -327,7 +301,7 @@ export class MappingCall implements ExpansionServices {
           if ((loop ??= new LoopCounter(input)).exceeded(current)) {
             // M6: the restart is not made; the step acts as `$E`.
             step.outcome = 'loop-limit';
-            return tableOutcome(matched, current, flags, producer);
+            return mapTableOutcome(matched, current, flags, producer);
           }
           position = 0;
           break;

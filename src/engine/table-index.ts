@@ -1,7 +1,7 @@
 import { decodeAddress, decodedAddress, isAddressChar, MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, prefixMask } from '../compile/ip.js';
 import { isTokenSeparator, patternKeys, type PatternKey } from '../compile/pattern-keys.js';
 import { foldAscii, foldCode } from '../compile/pattern-fold.js';
-import type { CompiledEntry, FoundEntry } from './mapping.js';
+import type { CompiledEntry, FoundEntry } from './entry.js';
 
 // A per-table index answering M2's question "the first entry at or after position i whose pattern
 // matches s" without trying every entry. Each entry is filed under one key its pattern guarantees

@@ -9,7 +9,7 @@ import type { ParsedMappings, PatternItem } from '../syntax/ast.js';
 import { lastAddress } from './addresses.js';
 import { defaultLintConfig } from './config.js';
 import { LintContext } from './context.js';
-import { sampleInput } from './coverage.js';
+import { sampleInput } from './pattern-inclusion.js';
 import { describeDecision, describeEntry, policyFor, PROBE, unknowns } from './probing.js';
 import { UNREADABLE_FILE } from './parser-rules.js';
 import { alwaysEnds, flagsSet } from './templates.js';

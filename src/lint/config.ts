@@ -1,19 +1,13 @@
 import * as path from 'pathe';
 import { z } from 'zod';
-import { channelConfigSchema, describeIssue, TupleError, validateTuple, type ChannelConfig } from '../access/schemas.js';
+import { channelConfigSchema, describeIssue, TupleError, validateTuple } from '../access/schemas.js';
 import { ldapConfigSchema, type LdapConfig } from '../ldap/config.js';
 import { isParseError, ruleCatalogue, ruleFor } from './catalogue.js';
+import { PROVIDER_KINDS, type LintConfig, type RuleLevel } from './config-types.js';
 import { closestName } from './names.js';
-import type { RuleLevel } from './rule.js';
 
 /** The name a configuration file has when it is found rather than named. */
 export const CONFIG_FILE_NAME = 'imsmap.config.json';
-
-/** The external lookups a site can provide (format.md T11). */
-export const PROVIDER_KINDS = ['database', 'url', 'domain', 'sequence'] as const;
-
-/** One kind of external lookup provider. */
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const RULE_LEVELS = ['off', 'info', 'warning', 'error'] as const;
 
@@ -88,21 +82,6 @@ export const lintConfigSchema = z.strictObject({
   /** The channel model of access.md A24. */
   channels: channelConfigSchema.prefault({}),
 });
-
-/** A configuration as the linter uses it: defaults filled in, and the folder its globs are relative to. */
-export interface LintConfig {
-  rules: Record<string, RuleLevel>;
-  ignores: string[];
-  routines: string[];
-  providers: ProviderKind[];
-  /** The directory `decide`, `test`, `check` and the adapters ask; never the linter or the audit (M13). */
-  ldap?: LdapConfig;
-  channels: ChannelConfig;
-  /** The folder ignore globs are relative to: the configuration file's, or the working directory. */
-  directory: string;
-  /** The file it was read from; undefined for the built-in defaults. */
-  file?: string;
-}
 
 /** A configuration file that cannot be read or does not validate; the message names the file and each problem. */
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
 import { compile, type MappingSet } from '../engine/index.js';
 import type { EntryRef } from '../engine/types.js';
 import type { Entry, ParsedMappings, Table } from '../syntax/ast.js';
-import type { LintConfig } from './config.js';
+import type { LintConfig } from './config-types.js';
 import { findPreemptions, type Preemption } from './reachability.js';
 
 /** What every lint rule sees: the parsed file, the configuration, and analyses computed once and shared. */

@@ -1,4 +1,4 @@
-import { ACCESS_TABLES, RECIPIENT_TABLES, type AccessTableName } from './names.js';
+import { ACCESS_TABLES, RECIPIENT_TABLES, type AccessTableName } from '../access/tables.js';
 
 const RECIPIENT_OUTPUT_FLAGS = 'YNFTBHVZUI<>DASX';
 

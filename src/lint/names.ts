@@ -1,19 +1,4 @@
-/** access.md A1: the tables the access layer consults. */
-export const ACCESS_TABLES = [
-  'PORT_ACCESS',
-  'INTERNAL_IP',
-  'FROM_ACCESS',
-  'ORIG_SEND_ACCESS',
-  'SEND_ACCESS',
-  'ORIG_MAIL_ACCESS',
-  'MAIL_ACCESS',
-] as const;
-
-/** One of the A1 tables. */
-export type AccessTableName = (typeof ACCESS_TABLES)[number];
-
-/** A1: the recipient tables, probed at RCPT TO in this order (A22). */
-export const RECIPIENT_TABLES = ['ORIG_SEND_ACCESS', 'SEND_ACCESS', 'ORIG_MAIL_ACCESS', 'MAIL_ACCESS'] as const;
+import { ACCESS_TABLES } from '../access/tables.js';
 
 /**
  * Names the product itself consults besides A1: address reversal and forwarding (format.md M9) and
@@ -29,11 +14,6 @@ export const PRODUCT_TABLES: readonly string[] = [
   'AUTH_REWRITE',
   'BURL_ACCESS',
 ];
-
-/** Whether a table name is one of A1's access tables. */
-export function isAccessTable(name: string): name is AccessTableName {
-  return (ACCESS_TABLES as readonly string[]).includes(name);
-}
 
 /** Edits at most this many apart count as a misspelling, and at most one per three characters. */
 const MAX_TYPO_DISTANCE = 2;

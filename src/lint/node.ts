@@ -9,7 +9,8 @@ import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { readMappingsFile } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
-import { CONFIG_FILE_NAME, ConfigError, defaultLintConfig, parseLintConfig, type LintConfig } from './config.js';
+import type { LintConfig } from './config-types.js';
+import { CONFIG_FILE_NAME, ConfigError, defaultLintConfig, parseLintConfig } from './config.js';
 import { lintMappings as lintWithReader, type LintedFile, type LintOptions } from './lint.js';
 
 export { lintFormatters, type LintFormatter, type LintReport } from './format/index.js';

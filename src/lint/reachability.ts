@@ -1,6 +1,6 @@
 import { compilePattern, type CompiledPattern } from '../compile/index.js';
 import type { Entry, Table } from '../syntax/ast.js';
-import { matchesEverything, patternCovers, patternKey, sampleInput } from './coverage.js';
+import { matchesEverything, patternCovers, patternKey, sampleInput } from './pattern-inclusion.js';
 import { alwaysEnds, mayContinue } from './templates.js';
 
 /** An entry that can never be used, and the earlier entry that always takes its inputs (M2). */

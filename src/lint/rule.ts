@@ -2,9 +2,6 @@ import type { Span } from '../syntax/ast.js';
 import type { Severity } from '../syntax/diagnostics.js';
 import type { LintContext } from './context.js';
 
-/** A rule's level as a configuration sets it: a severity, or `off` to drop its findings. */
-export type RuleLevel = Severity | 'off';
-
 /** Which stage produces a rule's findings: the parser (format.md F16), or a lint rule run over the parse. */
 export type RuleStage = 'parser' | 'lint';
 

@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
-import { readAccessResult, type AccessTable } from '../access/reading.js';
+import { readAccessResult } from '../access/reading.js';
+import { isAccessTable, type DecidingTable } from '../access/tables.js';
 import { flagMeaning } from '../lint/flags.js';
-import { isAccessTable } from '../lint/names.js';
 import { staticOutput, templateNodes } from '../lint/templates.js';
 import type { CharClass, Entry, PatternItem, TemplateNode } from '../syntax/ast.js';
 
@@ -116,7 +116,7 @@ export function flagWords(flag: string, table: string): string {
 }
 
 /** A16: how an access table reads an output it is known to produce in full. */
-function readingWords(table: AccessTable, entry: Entry, flags: string[]): string[] {
+function readingWords(table: DecidingTable, entry: Entry, flags: string[]): string[] {
   const output = staticOutput(entry);
   if (!output.complete) return [];
   const reading = readAccessResult(table, output.text, flags);

@@ -1,5 +1,5 @@
 import type { Hover, Position } from 'vscode-languageserver';
-import { isAccessTable } from '../lint/names.js';
+import { isAccessTable } from '../access/tables.js';
 import { nodeSpan } from '../lint/templates.js';
 import { describePattern, describeTemplate } from './describe.js';
 import { locate, rangeOf } from './locate.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, defaultLintConfig, type LintConfig } from '../lint/config.js';
+import type { LintConfig } from '../lint/config-types.js';
+import { ConfigError, defaultLintConfig } from '../lint/config.js';
 import { LintContext } from '../lint/context.js';
 import { lintMappings } from '../lint/lint.js';
 import { findLintConfig, isIgnored, loadLintConfig } from '../lint/node.js';

@@ -4,7 +4,7 @@ import {
   formatReply,
   portAccessReply,
   readAccessResult,
-  tableOutcome,
+  tableVerdict,
 } from '../../src/access/index.js';
 import type { MappingResult } from '../../src/engine/types.js';
 
@@ -79,14 +79,14 @@ function mapping(fields: Partial<MappingResult>): MappingResult {
 
 describe('A17 outcomes', () => {
   test('absent, nomatch, neutral, permit, reject, error', () => {
-    expect(tableOutcome(undefined)).toBe('absent');
-    expect(tableOutcome(mapping({ matched: false }))).toBe('nomatch');
-    expect(tableOutcome(mapping({ flags: ['H'] }))).toBe('neutral');
-    expect(tableOutcome(mapping({ flags: ['Y'] }))).toBe('permit');
-    expect(tableOutcome(mapping({ flags: ['N'] }))).toBe('reject');
-    expect(tableOutcome(mapping({ flags: ['F'] }))).toBe('reject');
-    expect(tableOutcome(mapping({ flags: ['N', 'Y'] }))).toBe('reject');
-    expect(tableOutcome(mapping({ error: { code: 'StepLimitExceeded', message: 'too many steps' } }))).toBe('error');
+    expect(tableVerdict(undefined)).toBe('absent');
+    expect(tableVerdict(mapping({ matched: false }))).toBe('nomatch');
+    expect(tableVerdict(mapping({ flags: ['H'] }))).toBe('neutral');
+    expect(tableVerdict(mapping({ flags: ['Y'] }))).toBe('permit');
+    expect(tableVerdict(mapping({ flags: ['N'] }))).toBe('reject');
+    expect(tableVerdict(mapping({ flags: ['F'] }))).toBe('reject');
+    expect(tableVerdict(mapping({ flags: ['N', 'Y'] }))).toBe('reject');
+    expect(tableVerdict(mapping({ error: { code: 'StepLimitExceeded', message: 'too many steps' } }))).toBe('error');
   });
 });
 

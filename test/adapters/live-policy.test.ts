@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TupleError, type Decision } from '../../src/access/index.js';
-import { HitCounter } from '../../src/adapters/hit-counter.js';
+import { HitCounter } from '../../src/engine/hit-counter.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../../src/adapters/live-policy.js';
 import { compile } from '../../src/engine/index.js';
 import { loadMappings } from '../../src/syntax/node.js';

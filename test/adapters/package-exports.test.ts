@@ -29,7 +29,19 @@ describe('package.json exports', () => {
     for (const target of targets.filter((target) => target.startsWith('./dist/'))) {
       expect(existsSync(path.join(ROOT, sourceOf(target))), target).toBe(true);
     }
-    expect(Object.keys(manifest.exports)).toEqual(['.', './smtp-server', './haraka', './vitest', './case-file.schema.json', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual([
+      '.',
+      './browser',
+      './syntax',
+      './access',
+      './providers',
+      './postfix',
+      './smtp-server',
+      './haraka',
+      './vitest',
+      './case-file.schema.json',
+      './package.json',
+    ]);
     expect(existsSync(path.join(ROOT, 'docs', 'case-file.schema.json'))).toBe(true);
   });
 
@@ -46,7 +58,10 @@ describe('package.json exports', () => {
       "const smtp = await import('imsmap/smtp-server');",
       "const haraka = createRequire(import.meta.url)('imsmap/haraka');",
       "const main = await import('imsmap');",
-      'console.log(JSON.stringify({ smtp: Object.keys(smtp).sort(), haraka: Object.keys(haraka).sort(), live: typeof main.LivePolicy }));',
+      "const pieces = { browser: 'AccessPolicy', syntax: 'compilePattern', access: 'portAccessProbe', providers: 'createLdapProviders', postfix: 'PolicyServer' };",
+      'const found = {};',
+      "for (const [subpath, name] of Object.entries(pieces)) found[subpath] = typeof (await import(`imsmap/${subpath}`))[name];",
+      'console.log(JSON.stringify({ smtp: Object.keys(smtp).sort(), haraka: Object.keys(haraka).sort(), live: typeof main.LivePolicy, found }));',
     ].join('\n');
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
@@ -54,6 +69,7 @@ describe('package.json exports', () => {
       smtp: ['smtpRejection', 'smtpServerHooks'],
       haraka: ['imsmap_connect', 'imsmap_data', 'imsmap_data_post', 'imsmap_init', 'imsmap_mail', 'imsmap_rcpt', 'imsmap_rset', 'register', 'shutdown'],
       live: 'function',
+      found: { browser: 'function', syntax: 'function', access: 'function', providers: 'function', postfix: 'function' },
     });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -6,9 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { AccessPolicy, TupleError, type AccessOptions } from '../../src/access/index.js';
-import { formatDecision } from '../../src/cli/decide.js';
+import { formatDecision } from '../../src/access/format.js';
 import { runCli } from '../../src/cli/main.js';
-import { formatResult } from '../../src/cli/test.js';
+import { formatResult } from '../../src/engine/format.js';
 import { compile, type CompileOptions, type MappingSet } from '../../src/engine/index.js';
 import { hasErrors } from '../../src/syntax/diagnostics.js';
 import { memoryReader, parseMappings } from '../../src/syntax/index.js';
@@ -19,7 +19,16 @@ import { examplesOf, markdownFiles, RUNNABLE_KINDS, shellWords, type Example, ty
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-const PACKAGE_ENTRY = new URL('../../src/index.ts', import.meta.url).href;
+const MANIFEST = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  exports: Record<string, { import?: string }>;
+};
+
+/** The source a package entry (`imsmap`, `imsmap/providers`, …) builds from, as a file URL. */
+function packageEntrySource(subpath: string | undefined): string {
+  const target = MANIFEST.exports[subpath === undefined ? '.' : `.${subpath}`]?.import;
+  if (target === undefined) throw new Error(`package.json exports no imsmap${subpath ?? ''}`);
+  return new URL(`../../${target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')}`, import.meta.url).href;
+}
 
 /** Where the examples' files are written: one fresh folder per example run, all removed at the end. */
 const WORKSPACE = mkdtempSync(path.join(tmpdir(), 'imsmap-docs-'));
@@ -42,13 +51,13 @@ function exampleFiles(example: Example): Record<string, string> {
 
 /**
  * What an example's `js` block exports. The module is written to a file and imported as it stands,
- * except that `from 'imsmap'` is pointed at the sources, which is what the package entry builds from.
+ * except that `from 'imsmap'` and its subpaths are pointed at the sources the package entries build from.
  */
 async function exampleOptions(example: Example): Promise<{ compileOptions?: CompileOptions }> {
   const block = example.blocks.find((candidate) => candidate.kind === 'js');
   if (!block) return {};
   const file = path.join(freshFolder(), `${example.name}.mjs`);
-  writeFileSync(file, block.body.replaceAll("from 'imsmap'", `from '${PACKAGE_ENTRY}'`));
+  writeFileSync(file, block.body.replace(/from 'imsmap(\/[\w-]+)?'/g, (_, subpath?: string) => `from '${packageEntrySource(subpath)}'`));
   return import(pathToFileURL(file).href);
 }
 

@@ -4,7 +4,7 @@
 // order (P12, M7), and the option that forces the scan.
 import { describe, expect, it } from 'vitest';
 import { compile, InvalidCompileOptionsError, type MappingSet } from '../../src/engine/index.js';
-import { CompiledEntry } from '../../src/engine/mapping.js';
+import { CompiledEntry } from '../../src/engine/entry.js';
 import { TableIndex } from '../../src/engine/table-index.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { mappings, matched, noMatch, outcome, stepEntries } from './helpers.js';

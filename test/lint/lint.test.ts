@@ -2,7 +2,8 @@
 // pairs of rules.test.ts do not reach.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLintConfig, parseLintConfig, type LintConfig } from '../../src/lint/config.js';
+import type { LintConfig } from '../../src/lint/config-types.js';
+import { defaultLintConfig, parseLintConfig } from '../../src/lint/config.js';
 import { found, lintText, repoDir } from './helpers.js';
 
 function config(data: unknown): LintConfig {

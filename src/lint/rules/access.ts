@@ -1,8 +1,8 @@
-import { addressReply, readAccessResult, type AccessTable } from '../../access/reading.js';
+import { addressReply, readAccessResult } from '../../access/reading.js';
+import { ACCESS_TABLES, isAccessTable, type AccessTableName, type DecidingTable } from '../../access/tables.js';
 import type { Entry, TemplateNode } from '../../syntax/ast.js';
 import type { LintContext } from '../context.js';
 import { FLAG_MEANINGS, INPUT_FLAGS, OUTPUT_FLAGS, tablesReading } from '../flags.js';
-import { ACCESS_TABLES, isAccessTable, type AccessTableName } from '../names.js';
 import type { LintRule, RuleFinding } from '../rule.js';
 import { flagsSet, nodeSpan, staticOutput, templateNodes } from '../templates.js';
 
@@ -107,7 +107,7 @@ export const meaninglessFlag: LintRule = {
 };
 
 /** The tables whose `$N`/`$F` text becomes an SMTP reply (A18, A19). */
-function* replyEntries(context: LintContext): Generator<{ table: AccessTable; entry: Entry; text: string; complete: boolean; flags: string[] }> {
+function* replyEntries(context: LintContext): Generator<{ table: DecidingTable; entry: Entry; text: string; complete: boolean; flags: string[] }> {
   for (const { table, entry } of accessEntries(context)) {
     if (table === 'INTERNAL_IP') continue;
     const flags = [...flagsSet(entry)];

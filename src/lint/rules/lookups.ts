@@ -1,4 +1,4 @@
-import type { LintConfig, ProviderKind } from '../config.js';
+import type { LintConfig, ProviderKind } from '../config-types.js';
 import type { LintRule } from '../rule.js';
 import { nodeSpan, templateNodes } from '../templates.js';
 

@@ -1,11 +1,11 @@
 import ipaddr from 'ipaddr.js';
 import { TupleError } from '../../access/schemas.js';
+import { ACCESS_TABLES, RECIPIENT_TABLES } from '../../access/tables.js';
 import type { Entry, IpItem, PatternItem, Span } from '../../syntax/ast.js';
 import { parsePattern } from '../../syntax/pattern/index.js';
 import { lastAddress } from '../addresses.js';
 import type { LintContext } from '../context.js';
-import { matchesEverything, patternCovers } from '../coverage.js';
-import { ACCESS_TABLES, RECIPIENT_TABLES } from '../names.js';
+import { matchesEverything, patternCovers } from '../pattern-inclusion.js';
 import { describeTableResult, policyFor, relayTuple, unknowns } from '../probing.js';
 import type { LintRule } from '../rule.js';
 import { flagsSet } from '../templates.js';

@@ -1,5 +1,6 @@
+import { ACCESS_TABLES } from '../../access/tables.js';
 import type { LintContext } from '../context.js';
-import { ACCESS_TABLES, closestName, PRODUCT_TABLES } from '../names.js';
+import { closestName, PRODUCT_TABLES } from '../names.js';
 import type { LintRule, RuleFinding } from '../rule.js';
 import { nodeSpan, templateNodes } from '../templates.js';
 

@@ -22,7 +22,7 @@ import {
   UndefinedEscape,
   spanOf,
   unquote,
-  type Span,
+  type OffsetRange,
 } from './tokens.js';
 
 export { patternParser, PatternParser } from './parser.js';
@@ -394,7 +394,7 @@ class PatternBuilder {
     this.report('warning', 'lazy-without-effect', `\`$_\` ${why}`, spanOf(token));
   }
 
-  private report(severity: Severity, code: SyntaxCode, message: string, span: Span, hint?: string): void {
+  private report(severity: Severity, code: SyntaxCode, message: string, span: OffsetRange, hint?: string): void {
     const problem: Problem = { severity, code, message, offset: span.offset, length: span.length };
     if (hint !== undefined) problem.hint = hint;
     this.problems.push(problem);

@@ -30,13 +30,13 @@ export function literalRun(excluded: string[], quoted: string): RegExp {
 }
 
 /** Where a problem points, in code units of the pattern or template text. */
-export interface Span {
+export interface OffsetRange {
   offset: number;
   length: number;
 }
 
-/** The span a token covers, for problems that point at the whole token. */
-export function spanOf(token: IToken): Span {
+/** The range a token covers, for problems that point at the whole token. */
+export function spanOf(token: IToken): OffsetRange {
   return { offset: token.startOffset, length: token.image.length };
 }
 

@@ -1,7 +1,7 @@
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import type { TemplateNode } from '../ast.js';
 import type { Problem, Severity, SyntaxCode } from '../diagnostics.js';
-import { spanOf, unquote, type Span } from '../pattern/tokens.js';
+import { spanOf, unquote, type OffsetRange } from '../pattern/tokens.js';
 import { templateParser, type RawLookup, type RawTemplateElement } from './parser.js';
 import {
   Capture,
@@ -313,7 +313,7 @@ class TemplateBuilder {
     this.report('error', 'unterminated-construct', message, { offset: opener.startOffset, length: 2 });
   }
 
-  private report(severity: Severity, code: SyntaxCode, message: string, span: Span): void {
+  private report(severity: Severity, code: SyntaxCode, message: string, span: OffsetRange): void {
     this.problems.push({ severity, code, message, offset: span.offset, length: span.length });
   }
 }

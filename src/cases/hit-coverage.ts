@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EntryHits } from '../adapters/hit-counter.js';
+import type { EntryHits } from '../engine/hit-counter.js';
 
 /** The forms `imsmap check --coverage` writes. */
 export const COVERAGE_FORMATS = ['text', 'json', 'lcov'] as const;

@@ -1,5 +1,5 @@
-import type { MappingSet } from '../engine/index.js';
-import type { MappingResult } from '../engine/types.js';
+import type { MappingSet } from './index.js';
+import type { MappingResult } from './types.js';
 
 /** How often one entry took part in mapping calls since counting began. */
 export interface EntryHits {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePattern } from '../../src/compile/index.js';
-import { matchesEverything, patternCovers } from '../../src/lint/coverage.js';
+import { matchesEverything, patternCovers } from '../../src/lint/pattern-inclusion.js';
 import { findPreemptions, PAIRWISE_LIMIT } from '../../src/lint/reachability.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { parsePattern } from '../../src/syntax/pattern/index.js';

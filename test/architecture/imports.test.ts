@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { importCycles, importGraph } from './module-graph.js';
+
+// The stages' arrows point down only (design: one folder per stage): the library never loads the
+// CLI, and no two modules need each other, not even for a type, so each idea has one owner.
+
+const graph = importGraph();
+
+describe('imports between source modules', () => {
+  test('nothing outside src/cli imports src/cli', () => {
+    const intoCli = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('cli/') ? [] : targets.filter((target) => target.startsWith('cli/')).map((target) => `${file} -> ${target}`),
+    );
+    expect(intoCli).toEqual([]);
+  });
+
+  test('there are no import cycles, type-only imports included', () => {
+    expect(importCycles(graph)).toEqual([]);
+  });
+
+  test('the cycle finder sees a cycle of two and one of one', () => {
+    const cycles = importCycles(
+      new Map([
+        ['a.ts', ['b.ts']],
+        ['b.ts', ['a.ts', 'c.ts']],
+        ['c.ts', []],
+        ['d.ts', ['d.ts']],
+      ]),
+    );
+    expect(cycles).toEqual([['a.ts', 'b.ts'], ['d.ts']]);
+  });
+});
