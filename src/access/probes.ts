@@ -1,5 +1,5 @@
 import type ipaddr from 'ipaddr.js';
-import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+import { parseIpAddress } from '../syntax/ip.js';
 import type { ConnectionTuple, NotifyKeyword, ResolvedAccessOptions, SubmitType } from './schemas.js';
 
 /** The four recipient tables, probed at RCPT TO (A1). */
@@ -54,7 +54,7 @@ export interface RecipientProbeFields extends ConnectionFields {
  */
 export function renderIpAddress(address: string): string {
   // ipaddr.parse reads `::a.b.c.d` as IPv4-mapped; the strict parser of P9 does not.
-  const parsed = parseStrictIpAddress(address);
+  const parsed = parseIpAddress(address);
   // Probe builders are public and pure: an address the schemas would refuse is shown as given.
   if (parsed === null) return address;
   if (parsed.kind() === 'ipv4') return parsed.toString();

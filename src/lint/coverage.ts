@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { CharClass, CodeRange, IpItem, PatternItem } from '../syntax/ast.js';
-import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+import { addressText, parseIpAddress } from '../syntax/ip.js';
 
 // Whether every string one pattern matches is matched by another (M2: the earlier entry then always
 // wins). The answer must be a proof: `true` only when the inclusion holds for every input, `false`
@@ -119,7 +119,7 @@ function withLiteralAddresses(items: readonly PatternItem[]): PatternItem[] {
       const start = run.index;
       const end = start + run[0].length;
       const bounded = (start > 0 || index === 0) && (end < item.text.length || index === joined.length - 1);
-      const address = bounded ? parseStrictIpAddress(run[0]) : null;
+      const address = bounded ? parseIpAddress(run[0]) : null;
       if (!address) continue;
       if (start > copied) result.push({ ...item, text: item.text.slice(copied, start) });
       const network = address.toByteArray();
@@ -270,7 +270,7 @@ function sharedAddresses(patterns: ReadonlyArray<readonly PatternItem[]>): (item
     const narrowest = subnets
       .filter((other) => subnetContains(item, other))
       .reduce((best, other) => (other.prefixLength > best.prefixLength ? other : best), item);
-    return ipaddr.fromByteArray([...narrowest.network]).toString();
+    return addressText(narrowest.network);
   };
 }
 
@@ -329,7 +329,7 @@ export function sampleInput(items: readonly PatternItem[], choices: SampleChoice
     let piece = '';
     if (item.kind === 'literal') piece = item.text;
     else if (item.kind === 'backmatch') piece = captures[item.ref] ?? '';
-    else if (item.kind === 'ip') piece = choices.address?.(item) ?? ipaddr.fromByteArray([...item.network]).toString();
+    else if (item.kind === 'ip') piece = choices.address?.(item) ?? addressText(item.network);
     else {
       const text = item.width === 'one' ? (choices.one ?? 'x') : (choices.many ?? '');
       if (item.charClass.kind === 'any') piece = text;

@@ -1,8 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import { TupleError } from '../../access/schemas.js';
 import type { Entry, IpItem, PatternItem, Span } from '../../syntax/ast.js';
+import { addressText, lastAddress } from '../../syntax/ip.js';
 import { parsePattern } from '../../syntax/pattern/index.js';
-import { lastAddress } from '../addresses.js';
 import type { LintContext } from '../context.js';
 import { matchesEverything, patternCovers } from '../coverage.js';
 import { ACCESS_TABLES, RECIPIENT_TABLES } from '../names.js';
@@ -35,7 +35,7 @@ function holdsPublicSpace(item: IpItem): boolean {
 }
 
 function subnetText(item: IpItem): string {
-  return `${ipaddr.fromByteArray([...item.network]).toString()}/${item.prefixLength}`;
+  return `${addressText(item.network)}/${item.prefixLength}`;
 }
 
 /** Why an INTERNAL_IP pattern makes broad or public space internal, or undefined. */
