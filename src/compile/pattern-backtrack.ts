@@ -3,7 +3,8 @@ import { MatchBudgetExceededError } from './errors.js';
 import { MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, SubnetTest, isAddressChar } from './ip.js';
 import type { CompiledPattern } from './pattern.js';
 import { classAccepts, compileCharClass, type CharTest } from './pattern-charclass.js';
-import { foldAscii, foldCode, hasFoldedAt, isWellFormed } from './pattern-fold.js';
+import { foldAscii, foldCode } from '../syntax/case.js';
+import { hasFoldedAt, isWellFormed } from './pattern-fold.js';
 
 // Item kinds, as small integers so the hot loop switches on a byte instead of a string.
 const LITERAL = 0;

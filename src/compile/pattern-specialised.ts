@@ -1,7 +1,8 @@
 import type { IpItem } from '../syntax/ast.js';
 import { MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, SubnetTest, isAddressChar } from './ip.js';
 import type { CompiledPattern } from './pattern.js';
-import { foldAscii, foldCode, hasFoldedAt } from './pattern-fold.js';
+import { foldAscii, foldCode } from '../syntax/case.js';
+import { hasFoldedAt } from './pattern-fold.js';
 
 /** One `*` of a literal-and-star pattern. */
 export interface StarSlot {

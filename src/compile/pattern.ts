@@ -1,6 +1,7 @@
 import type { PatternItem } from '../syntax/ast.js';
 import { BacktrackingMatcher } from './pattern-backtrack.js';
-import { foldAscii, isWellFormed } from './pattern-fold.js';
+import { foldAscii } from '../syntax/case.js';
+import { isWellFormed } from './pattern-fold.js';
 import { SubnetTest } from './ip.js';
 import { AddressMatcher, LiteralStarMatcher, SegmentStarMatcher, type SegmentPart, type StarSlot } from './pattern-specialised.js';
 

@@ -1,5 +1,6 @@
 import { MatchBudgetExceededError } from '../compile/index.js';
-import { asciiUpper, compileTemplate, type TemplateProgram } from '../compile/template.js';
+import { compileTemplate, type TemplateProgram } from '../compile/template.js';
+import { asciiUpper } from '../syntax/case.js';
 import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
 import { runAsync, runSync } from './drive.js';

@@ -1,6 +1,6 @@
 import { decodeAddress, decodedAddress, isAddressChar, MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, prefixMask } from '../compile/ip.js';
 import { isTokenSeparator, patternKeys, type PatternKey } from '../compile/pattern-keys.js';
-import { foldAscii, foldCode } from '../compile/pattern-fold.js';
+import { foldAscii, foldCode } from '../syntax/case.js';
 import type { CompiledEntry, FoundEntry } from './mapping.js';
 
 // A per-table index answering M2's question "the first entry at or after position i whose pattern

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { CharClass, CodeRange, IpItem, PatternItem } from '../syntax/ast.js';
+import { asciiUpper, otherCase } from '../syntax/case.js';
 import { addressText, parseIpAddress } from '../syntax/ip.js';
 
 // Whether every string one pattern matches is matched by another (M2: the earlier entry then always
@@ -35,14 +36,12 @@ interface Shape {
   addresses: IpItem[];
 }
 
-const isAsciiLetter = (code: number) => (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-
 /** P1, P5: a class closed under ASCII case, so that plain membership is case-blind membership. */
 function caseClosed(ranges: readonly CodeRange[]): CodeRange[] {
   const closed: CodeRange[] = [...ranges];
   for (const [low, high] of ranges) {
     for (let code = Math.max(low, 0x41); code <= Math.min(high, 0x7a); code++) {
-      if (isAsciiLetter(code)) closed.push([code ^ 0x20, code ^ 0x20]);
+      if (otherCase(code) !== code) closed.push([otherCase(code), otherCase(code)]);
     }
   }
   return closed;
@@ -347,7 +346,7 @@ export function patternKey(items: readonly PatternItem[]): string {
   let literal = '';
   for (const item of items) {
     if (item.kind === 'literal') {
-      literal += item.text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+      literal += asciiUpper(item.text);
       continue;
     }
     if (literal !== '') parts.push(`L${JSON.stringify(literal)}`);

@@ -1,5 +1,6 @@
 import type { IToken } from 'chevrotain';
 import type { Entry, IncludeLine, ParsedMappings, Span, Table, TextOrigin } from './ast.js';
+import { asciiUpper } from './case.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { fileIdentity, includePath, isUnreadable, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, LogicalLineReader, type LogicalLine } from './lines.js';
@@ -299,7 +300,7 @@ function openTable(
     );
   }
 
-  const name = written.toUpperCase();
+  const name = asciiUpper(written);
   const first = state.tablesByName.get(name);
   if (first) {
     state.diagnostics.push(

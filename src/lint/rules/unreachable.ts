@@ -1,4 +1,4 @@
-import { asciiUpper } from '../../compile/template.js';
+import { asciiUpper } from '../../syntax/case.js';
 import type { Entry } from '../../syntax/ast.js';
 import type { LintContext } from '../context.js';
 import type { Preemption } from '../reachability.js';

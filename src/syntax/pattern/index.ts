@@ -1,6 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { CharClass, CodeRange, IpItem, PatternItem, WildcardItem } from '../ast.js';
 import type { Problem, Severity, SyntaxCode } from '../diagnostics.js';
+import { asciiUpper } from '../case.js';
 import { parseIpAddress, subnetMask } from '../ip.js';
 import { patternParser, type RawPatternElement, type RawSet } from './parser.js';
 import {
@@ -147,7 +148,7 @@ class PatternBuilder {
       case Percent:
         return this.addWildcard(token.startOffset, tokenEnd(token), 'one', ANY);
       case Glob: {
-        const letter = token.image[1]!.toUpperCase() as GlobLetter;
+        const letter = asciiUpper(token.image[1]!) as GlobLetter;
         const width = token.image[2] === '*' ? 'many' : 'one';
         const charClass: CharClass = { kind: 'glob', letter, ranges: GLOB_RANGES[letter] };
         return this.addWildcard(token.startOffset, tokenEnd(token), width, charClass);
