@@ -11,7 +11,6 @@ import { defaultLintConfig } from './config.js';
 import { LintContext } from './context.js';
 import { sampleInput } from './coverage.js';
 import { describeDecision, describeEntry, policyFor, PROBE, unknowns } from './probing.js';
-import { UNREADABLE_FILE } from './parser-rules.js';
 import { alwaysEnds, flagsSet } from './templates.js';
 
 /** Options of {@link auditMappings}. */
@@ -249,7 +248,7 @@ export function auditMappings(parsed: ParsedMappings, options: AuditOptions = {}
     return new TupleError([{ field: 'gateway', path: ['gateway'], message: 'must be an IPv4 or IPv6 address' }]);
   }
   // Fail closed (issue 11, item 11): tables that could not be read are no evidence either way.
-  const unreadable = parsed.diagnostics.filter((diagnostic) => diagnostic.code === UNREADABLE_FILE);
+  const unreadable = parsed.diagnostics.filter((diagnostic) => diagnostic.code === 'unreadable-file');
   if (unreadable.length > 0) {
     const reasons = unreadable.map((diagnostic) => `${diagnostic.file}: ${diagnostic.message}`).join('; ');
     return {

@@ -12,7 +12,7 @@ describe('text format', () => {
     const run = await imsmap(['lint', 'fixtures/lint/unknown-table/triggers.mappings']);
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').slice(4)).toEqual([
-      'fixtures/lint/unknown-table/triggers.mappings:4:16: warning unknown-table no table INTERNL_IP is defined, so `$|INTERNL_IP;…|` always fails; did you mean INTERNAL_IP?',
+      'fixtures/lint/unknown-table/triggers.mappings:4:16: warning: no table INTERNL_IP is defined, so `$|INTERNL_IP;…|` always fails; did you mean INTERNAL_IP? [unknown-table]',
       '    *|*|*|*|*  $C$|INTERNL_IP;$3|$Y$E',
       '                 ^~~~~~~~~~~~~~~~',
       '  hint: write $|INTERNAL_IP;…|',
@@ -25,7 +25,7 @@ describe('text format', () => {
     const plain = await imsmap(['lint', F09]);
     const coloured = await imsmap(['lint', F09], { tty: true });
     expect(plain.stdout).not.toContain('\x1b[');
-    expect(coloured.stdout).toContain('\x1b[1mfixtures/f09-missing-template.mappings:4:3:\x1b[22m \x1b[33mwarning\x1b[39m empty-template');
+    expect(coloured.stdout).toContain('\x1b[1mfixtures/f09-missing-template.mappings:4:3:\x1b[22m \x1b[33mwarning:\x1b[39m entry has no template');
     expect(coloured.stdout.replace(/\x1b\[\d+m/g, '')).toBe(plain.stdout);
   });
 });
@@ -144,7 +144,7 @@ describe('configuration', () => {
     mkdirSync(path.join(folder, 'legacy'));
     writeFileSync(path.join(folder, 'legacy', 'old.mappings'), 'T\n  x\n');
     const run = await imsmap(['lint', '**/*.mappings'], { cwd: folder });
-    expect(run.stdout).toContain('a.mappings:2:3: warning empty-template');
+    expect(run.stdout).toContain('a.mappings:2:3: warning: entry has no template: when it matches, the output is the empty string [empty-template]');
     expect(run.stdout).not.toContain('old.mappings');
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('1 file checked: 0 errors, 1 warning, 0 infos');
   });
