@@ -116,7 +116,7 @@ function refuseOverLimit(scope: Scope, value: string, expansion: Expansion): voi
   if (scope.text.length + value.length > limit) {
     throw new EvaluationFailure(
       'OutputLimitExceeded',
-      `${expansion.table} entry ${expansion.entry.index} would build a string longer than ${limit} characters (M12)`,
+      `${expansion.table} entry at ${expansion.entry.file}:${expansion.entry.line} would build a string longer than ${limit} characters (M12)`,
     );
   }
 }

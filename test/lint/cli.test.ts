@@ -58,7 +58,7 @@ describe('json format', () => {
       {
         severity: 'info',
         code: 'duplicate-entry',
-        message: 'entry 3 of ORIG_SEND_ACCESS repeats entry 1 (line 3, `tcp_local|*|tcp_local|*`) and is never used',
+        message: 'this ORIG_SEND_ACCESS entry repeats the entry at fixtures/lint/duplicate-entry/triggers.mappings:3 (`tcp_local|*|tcp_local|*`) and is never used',
         file: 'fixtures/lint/duplicate-entry/triggers.mappings',
         line: 5,
         column: 3,

@@ -71,7 +71,7 @@ export const broadInternalIp: LintRule = {
       if (what === undefined) continue;
       yield {
         span: entry.patternSpan,
-        message: `INTERNAL_IP entry ${entry.index} makes ${what} internal: such clients may relay (access.md A24, A25)`,
+        message: `this INTERNAL_IP entry makes ${what} internal: such clients may relay (access.md A24, A25)`,
         hint: 'list only your own networks with $Y and end the table with "*  $N"',
       };
     }
