@@ -35,7 +35,7 @@ const scratch = {
   memoUsed: 0,
   /**
    * Where each item of the current path starts and ends, in code points. Shared like the rest: two
-   * typed arrays per pattern were some 400 bytes of heap per table entry.
+   * typed arrays per pattern were heap kept by every table entry.
    */
   starts: new Int32Array(16),
   ends: new Int32Array(16),

@@ -12,8 +12,8 @@ export interface StarSlot {
 
 /**
  * Scratch for `latest` of LiteralStarMatcher and SegmentStarMatcher, shared by every instance: a
- * match is synchronous and never starts another, and a typed array per pattern costs about 200 bytes
- * of heap however small (V8's object, buffer and store: 20,000 `Int32Array(2)` hold 4 MB).
+ * match is synchronous and never starts another, and a typed array per pattern costs a V8 object,
+ * buffer and store however small it is.
  */
 let latestScratch = new Int32Array(8);
 

@@ -19,7 +19,7 @@ import type { EntryRef, TraceStep } from './types.js';
  * An entry's pattern side: its parsed source and its matcher, made on first use. An indexed table
  * decides most entries by their keys alone (a literal, a literal and a star, a lone IP construct) or
  * never tries them for a given probe, so building every matcher up front would cost compile time
- * and 150–1,500 bytes of heap per entry for objects most entries never need (bench/index.bench.mjs).
+ * and heap on every entry for objects most entries never need (bench/index.bench.mjs).
  */
 export class CompiledEntry {
   private compiledMatcher: CompiledPattern | null = null;
@@ -42,8 +42,8 @@ const STEP_FIELDS = 3;
  * A table ready to run: entries in file order, the index that finds them (null: scan linearly), and
  * what a step needs of its entry — template program and where the entry stands — in one flat array.
  * A step used to reach them through the entry object (and its reference object): at 100,000 entries
- * each of those hops was a cache miss, about 100 ns apiece on the benchmark machine, where one read
- * of the flat array and a new small reference object cost less (bench/index.bench.mjs).
+ * each of those hops was a cache miss, where one read of the flat array and a new small reference
+ * object cost less (bench/index.bench.mjs).
  */
 export class CompiledTable {
   readonly index: TableIndex | null;

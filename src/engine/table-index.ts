@@ -498,9 +498,9 @@ export class TableIndex {
 /**
  * Families and keys of one kind (text or address) numbered in order of first use, with their
  * hashes and entry counts. Keys are told apart in a temporary open-addressing table by hash, then
- * text. Maps keyed by composed strings (`family + text`) made ORIG_SEND_ACCESS at 100,000 entries
- * compile in 2.1 s, over a third of it in the garbage collector; numbered families and this table
- * brought the whole compile to about 0.25 s (bench/index.bench.mjs).
+ * text. Maps keyed by composed strings (`family + text`) made a large ORIG_SEND_ACCESS compile
+ * slowly, much of it in the garbage collector; numbered families and this table allocate no
+ * composed string (bench/index.bench.mjs measures the compile).
  */
 class KeyDirectory {
   /** Family codes by family number. */

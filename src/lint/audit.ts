@@ -247,7 +247,7 @@ export function auditMappings(parsed: ParsedMappings, options: AuditOptions = {}
   if (options.gateway !== undefined && !isValidIpAddress(options.gateway)) {
     return new TupleError([{ field: 'gateway', path: ['gateway'], message: 'must be an IPv4 or IPv6 address' }]);
   }
-  // Fail closed (issue 11, item 11): tables that could not be read are no evidence either way.
+  // Fail closed: tables that could not be read are no evidence either way.
   const unreadable = parsed.diagnostics.filter((diagnostic) => diagnostic.code === 'unreadable-file');
   if (unreadable.length > 0) {
     const reasons = unreadable.map((diagnostic) => `${diagnostic.file}: ${diagnostic.message}`).join('; ');

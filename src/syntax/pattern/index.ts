@@ -77,8 +77,8 @@ export function parsePatternWithGrammar(text: string): ParsedPattern {
 
 /**
  * Parses a pattern without `$`: literal runs between `*` and `%` (P3), found without the lexer and
- * grammar; exported for the differential test. Speed: a third of the 100,000-entry bench file's
- * patterns are such, and they parse in 10 ms this way against 65 ms through Chevrotain. The items
+ * grammar; exported for the differential test. Speed: many patterns are such (a third of the
+ * bench file's), and this way skips Chevrotain's lexer and parser for them. The items
  * come from the same builder methods as the grammar path, and test/syntax/fast-paths.test.ts
  * checks on random text that both paths agree.
  */
@@ -128,8 +128,8 @@ class PatternBuilder {
   finish(): ParsedPattern {
     if (this.pendingLazy) this.warnLazyWithoutEffect(this.pendingLazy, 'has no item after it');
     // Speed: an exact-size copy. Pushing grew `items` to room for 17 items, and the parse keeps
-    // every pattern's items: with the same for template nodes, the spare room was 15 MB of the
-    // 100,000-entry bench file's result, ~25 ms of collector copying (median of 15 runs).
+    // every pattern's items, so the spare room would live as long as the result and be copied by
+    // the collector.
     return { items: this.items.slice(), captureCount: this.captureCount, problems: this.problems };
   }
 
