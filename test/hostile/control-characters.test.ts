@@ -1,7 +1,7 @@
 // F17: NUL is an error, other controls warnings, and no control character reaches the terminal raw (issue 11, item 7).
 import { describe, expect, it } from 'vitest';
 import { escapeControls, parseMappings } from '../../src/index.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { hostileFolder, placed } from './helpers.js';
 
 /** Any C0 control but TAB and LF, DEL, or a C1 control. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { TupleError } from '../../src/access/schemas.js';
 import { auditMappings, type AuditReport } from '../../src/lint/audit.js';
 import { loadMappings, parseMappings } from '../../src/syntax/node.js';
-import { corpusDir, imsmap, repoDir } from './helpers.js';
+import { runImsmap } from '../cli/harness.js';
+import { corpusDir, repoDir } from './helpers.js';
 
 const FIXED = 'fixtures/two-tier/mappings';
 const OPEN_RELAY = 'fixtures/two-tier/mappings-open-relay';
@@ -94,7 +95,7 @@ describe('other verdicts', () => {
 
 describe('imsmap audit', () => {
   it('exits 1 for the open relay through the gateway, and prints the proof first', async () => {
-    const run = await imsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY]);
+    const run = await runImsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY]);
     expect(run.status).toBe(1);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(`Audit of ${OPEN_RELAY} (gateway ${GATEWAY})`);
@@ -103,16 +104,16 @@ describe('imsmap audit', () => {
   });
 
   it('exits 0 for the fixed file, with or without the gateway', async () => {
-    expect((await imsmap(['audit', FIXED, '--gateway', GATEWAY])).status).toBe(0);
-    expect((await imsmap(['audit', FIXED])).status).toBe(0);
+    expect((await runImsmap(['audit', FIXED, '--gateway', GATEWAY])).status).toBe(0);
+    expect((await runImsmap(['audit', FIXED])).status).toBe(0);
   });
 
   it('without --gateway the open-relay file is not flagged: direct clients are refused at connect', async () => {
-    expect((await imsmap(['audit', OPEN_RELAY])).status).toBe(0);
+    expect((await runImsmap(['audit', OPEN_RELAY])).status).toBe(0);
   });
 
   it('prints one JSON object with --json, decisions reduced to their summaries and replies', async () => {
-    const run = await imsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY, '--json']);
+    const run = await runImsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY, '--json']);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]!);
@@ -126,8 +127,8 @@ describe('imsmap audit', () => {
   });
 
   it('exits 2 for usage mistakes and unreadable files', async () => {
-    expect((await imsmap(['audit'])).status).toBe(2);
-    expect((await imsmap(['audit', FIXED, '--gateway', 'firewall'])).stderr).toContain("--gateway takes an IP address, not 'firewall'");
-    expect((await imsmap(['audit', 'fixtures/no-such'])).status).toBe(2);
+    expect((await runImsmap(['audit'])).status).toBe(2);
+    expect((await runImsmap(['audit', FIXED, '--gateway', 'firewall'])).stderr).toContain("--gateway takes an IP address, not 'firewall'");
+    expect((await runImsmap(['audit', 'fixtures/no-such'])).status).toBe(2);
   });
 });

@@ -2,28 +2,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { repoDir } from './helpers.js';
+import { runImsmap, type CliRun } from './harness.js';
 
-async function lint(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const status = await runCli(['lint', ...args], {
-    stdin: Readable.from([]),
-    stdout: sink((text) => (stdout += text)),
-    stderr: sink((text) => (stderr += text)),
-    cwd: repoDir,
-  });
-  return { status, stdout, stderr };
+/** `imsmap lint <args>` in the repository. */
+function lint(...args: string[]): Promise<CliRun> {
+  return runImsmap(['lint', ...args]);
 }
 
 describe('imsmap lint', () => {
@@ -122,7 +106,7 @@ describe('imsmap lint', () => {
   });
 
   it('prints nothing but exits 0 for a clean file in JSON', async () => {
-    expect(await lint('-f', 'json', 'fixtures/example.mappings')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(await lint('-f', 'json', 'fixtures/example.mappings')).toMatchObject({ status: 0, output: '' });
   });
 
   it('exits 2 with usage for an unknown format or no files', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from './harness.js';
 import { ROOT, temporaryDirectory } from '../adapters/helpers.js';
 
 // `imsmap check FILE CASES…` on the example project's files and on case files written here.
