@@ -1,6 +1,6 @@
 import type ipaddr from 'ipaddr.js';
 import { isStrictDottedQuad } from '../compile/ip.js';
-import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+import { parseIpAddress } from '../syntax/ip.js';
 import type { ConnectionTuple, NotifyKeyword, ResolvedAccessOptions, SubmitType } from './schemas.js';
 import type { RecipientTable } from './tables.js';
 
@@ -55,7 +55,7 @@ export function renderIpAddress(address: string): string {
   // A strict dotted quad is already as probes show it.
   if (isStrictDottedQuad(address)) return address;
   // ipaddr.parse reads `::a.b.c.d` as IPv4-mapped; the strict parser of P9 does not.
-  const parsed = parseStrictIpAddress(address);
+  const parsed = parseIpAddress(address);
   // Probe builders are public and pure: an address the schemas would refuse is shown as given.
   if (parsed === null) return address;
   if (parsed.kind() === 'ipv4') return parsed.toString();

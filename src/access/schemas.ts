@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isStrictDottedQuad } from '../compile/ip.js';
-import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+import { isValidIpAddress } from '../syntax/ip.js';
 
 // A27: every tuple and option set is validated here, at the boundary, so the stages below never meet
 // malformed input. Objects are strict: a misspelt field (`clientIP`) is an error, not a silent default.
@@ -9,21 +9,12 @@ const PORT_MESSAGE = 'must be an integer from 0 to 65535';
 const IP_MESSAGE = 'must be an IPv4 dotted quad without leading zeros or an IPv6 address without zone index';
 const ADDRESS_BRACKETS_MESSAGE = 'must be given without angle brackets';
 
-/**
- * Whether a text is an IP address in the strict forms of P9, by the same parser the patterns use: IPv4
- * four decimal parts without leading zeros (A33 item 6), IPv6 RFC 4291 without a zone, where `::a.b.c.d`
- * is IPv6 (A9).
- */
-export function isStrictIpAddress(text: string): boolean {
-  return isStrictDottedQuad(text) || parseStrictIpAddress(text) !== null;
-}
-
 /** Rejects a missing value with "is required" and lets the field's own message speak otherwise. */
 function unlessMissing(message: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message);
 }
 
-const ipAddress = z.string({ error: unlessMissing(IP_MESSAGE) }).refine(isStrictIpAddress, { error: IP_MESSAGE });
+const ipAddress = z.string({ error: unlessMissing(IP_MESSAGE) }).refine(isValidIpAddress, { error: IP_MESSAGE });
 
 const port = z
   .number({ error: unlessMissing(PORT_MESSAGE) })
@@ -333,7 +324,7 @@ type FieldCheck = (value: unknown) => boolean;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isBoolean: FieldCheck = (value) => typeof value === 'boolean';
-const isIpValue: FieldCheck = (value) => isString(value) && isStrictIpAddress(value);
+const isIpValue: FieldCheck = (value) => isString(value) && (isStrictDottedQuad(value) || isValidIpAddress(value));
 const isPortValue: FieldCheck = (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
 const isSmtpValue: FieldCheck = (value) => isString(value) && isSmtpText(value);
 const isChannelValue: FieldCheck = (value) => isSmtpValue(value) && CHANNEL_NAME.test(value as string);

@@ -105,9 +105,10 @@ export class SmtpGate {
    * A session for a new connection. It is bound to the tables in use now: a reload affects new
    * connections only, so one SMTP session never mixes two versions of the file — as the MTA, whose
    * running servers keep the configuration they started with. `publicPort` is the port clients
-   * connect to when it differs from the listening one (a port redirect, a proxy).
+   * connect to when it differs from the listening one (a port redirect, a proxy). `logger`, when
+   * given, writes this connection's lines, so that a host can tag them with its connection id.
    */
-  open(endpoints: ConnectionEndpoints, publicPort?: number): GateSession {
+  open(endpoints: ConnectionEndpoints, publicPort?: number, logger: GateLogger = this.logger): GateSession {
     const connection: ConnectionTuple = {
       serverIp: withoutZone(endpoints.localAddress),
       serverPort: publicPort ?? endpoints.localPort,
@@ -115,18 +116,18 @@ export class SmtpGate {
       clientPort: endpoints.remotePort,
     };
     const policy = this.source instanceof LivePolicy ? this.source.current : undefined;
-    return new GateSession(this, policy?.policy ?? (this.source as AccessPolicy), connection, policy?.generation);
+    return new GateSession(this, policy?.policy ?? (this.source as AccessPolicy), connection, policy?.generation, logger);
   }
 
   /** Turns a decision (or the error that stopped it) into a verdict, logs it and tells `onDecision`. */
   answer(session: GateSession, stage: Decision['stage'], subject: string, outcome: Decision | Error): GateVerdict {
-    const verdict = outcome instanceof Error ? this.failedCheck(stage, session, subject, outcome) : this.verdictOf(outcome, subject);
+    const verdict = outcome instanceof Error ? this.failedCheck(stage, session, subject, outcome) : this.verdictOf(outcome, subject, session.logger);
     this.options.onDecision?.({ stage, subject, connection: session.connection, generation: session.generation, verdict });
     return verdict;
   }
 
-  private verdictOf(decision: Decision, subject: string): GateVerdict {
-    for (const entry of decision.log) this.logger.info(`imsmap: ${entry.table} log on ${entry.when}: ${entry.text}`);
+  private verdictOf(decision: Decision, subject: string, logger: GateLogger): GateVerdict {
+    for (const entry of decision.log) logger.info(`imsmap: ${entry.table} log on ${entry.when}: ${entry.text}`);
     const enforcing = this.mode === 'enforce';
     const rejected = decision.action === 'reject';
     const delayMs = decision.delay === undefined ? 0 : decision.delay.centiseconds * 10;
@@ -140,17 +141,17 @@ export class SmtpGate {
       verdict.reply = decision.reply!;
       const reply = formatReply(decision.reply!).join(' / ');
       if (enforcing) {
-        this.logger.info(`imsmap: rejected ${subject}: ${reply}`);
+        logger.info(`imsmap: rejected ${subject}: ${reply}`);
       } else {
         const wait = delayMs > 0 ? ` after ${(delayMs / 1000).toFixed(2)} s` : '';
-        this.logger.warn(`imsmap (warn-only): would reject ${subject}${wait}: ${reply}${decision.closeConnection ? ' and close' : ''}`);
+        logger.warn(`imsmap (warn-only): would reject ${subject}${wait}: ${reply}${decision.closeConnection ? ' and close' : ''}`);
       }
     }
     return verdict;
   }
 
   private failedCheck(stage: Decision['stage'], session: GateSession, subject: string, error: Error): GateVerdict {
-    this.logger.warn(`imsmap: cannot check ${subject}: ${error.message}`);
+    session.logger.warn(`imsmap: cannot check ${subject}: ${error.message}`);
     const accept = this.mode === 'warn' || session.policy.options.onEvaluationError === 'accept';
     return { accept, reply: evaluationErrorReply(), closeConnection: !accept && stage === 'connect', delayMs: 0, error };
   }
@@ -165,6 +166,8 @@ export class GateSession {
     readonly policy: AccessPolicy,
     readonly connection: ConnectionTuple,
     readonly generation: number | undefined,
+    /** Where this connection's lines go. */
+    readonly logger: GateLogger,
   ) {
     this.access = AccessSession.open(policy, connection, {}, { enforce: gate.mode === 'enforce' });
   }

@@ -55,6 +55,8 @@ const CONTINUE: HarakaAnswer = { action: 'continue' };
 export interface HarakaContext {
   configDirectory: string;
   logger: GateLogger;
+  /** The plugin's logger for one connection: Haraka then tags each line with the connection id. */
+  connectionLogger?: (connection: HarakaConnection) => GateLogger;
 }
 
 /** The access tables as Haraka hooks: one instance per Haraka process. */
@@ -106,6 +108,7 @@ export class HarakaImsmap {
     const session = this.gate.open(
       { localAddress: connection.local.ip, localPort: listening, remoteAddress: connection.remote.ip, remotePort: connection.remote.port },
       this.config.ports[String(listening)],
+      this.context.connectionLogger?.(connection),
     );
     this.sessions.set(connection, session);
     return answerOf(await session.connect(), 'connect');
@@ -169,12 +172,16 @@ export class HarakaImsmap {
     let session = this.sessions.get(connection);
     if (session === undefined) {
       // A connection that arrived while the plugin was still loading was never checked at connect.
-      session = this.gate.open({
-        localAddress: connection.local.ip,
-        localPort: connection.local.port,
-        remoteAddress: connection.remote.ip,
-        remotePort: connection.remote.port,
-      });
+      session = this.gate.open(
+        {
+          localAddress: connection.local.ip,
+          localPort: connection.local.port,
+          remoteAddress: connection.remote.ip,
+          remotePort: connection.remote.port,
+        },
+        undefined,
+        this.context.connectionLogger?.(connection),
+      );
       this.sessions.set(connection, session);
     }
     return session;

@@ -39,8 +39,9 @@ interface HarakaPlugin {
   name: string;
   config: { get(name: string, type?: string): unknown; root_path?: string; overrides_path?: string };
   register_hook(hook: string, method: string, priority?: number): void;
-  loginfo(message: string): void;
-  logwarn(message: string): void;
+  /** Haraka's plugin logger; a connection among the arguments puts its id in the line. */
+  loginfo(message: string, connection?: HarakaConnection): void;
+  logwarn(message: string, connection?: HarakaConnection): void;
   logcrit(message: string): void;
   imsmap?: Promise<HarakaImsmap | Error>;
 }
@@ -61,12 +62,16 @@ const FIRST = -100;
 /** Starts loading the policy and registers the hooks. */
 function register(this: HarakaPlugin): void {
   const logger = { info: (message: string) => this.loginfo(message), warn: (message: string) => this.logwarn(message) };
+  const connectionLogger = (connection: HarakaConnection) => ({
+    info: (message: string) => this.loginfo(message, connection),
+    warn: (message: string) => this.logwarn(message, connection),
+  });
   // haraka-config reads Haraka's own defaults from root_path and the installation's files from overrides_path.
   const { overrides_path: installation, root_path: defaults } = this.config;
   const configDirectory = installation ?? defaults ?? process.cwd();
   const settings = this.config.get(`${this.name}.json`, 'json');
   this.imsmap = import('./haraka-plugin.js').then(
-    ({ HarakaImsmap }) => HarakaImsmap.start(settings, { configDirectory, logger }),
+    ({ HarakaImsmap }) => HarakaImsmap.start(settings, { configDirectory, logger, connectionLogger }),
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
   for (const [hook, method] of HOOKS) this.register_hook(hook, method, FIRST);

@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { AccessPolicy, type StageInput } from '../access/policy.js';
 import { checkDecision, checkMapping, formatDifferences, type Difference } from '../cases/run.js';
 import type { DecisionExpectation, MappingExpectation } from '../cases/schema.js';
+import { asciiUpper } from '../syntax/case.js';
 import type { MappingSet } from '../engine/index.js';
 import { LivePolicy } from './live-policy.js';
 
@@ -78,7 +79,7 @@ export const imsmapMatchers = {
     const { inputFlags = '', ...fields } = expected;
     const { differences, details } = checkMapping(mappings, table, probe, inputFlags, fields);
     const flags = inputFlags === '' ? '' : ` with input flags ${inputFlags}`;
-    return outcome(this.isNot, `${table.toUpperCase()} to map ${JSON.stringify(probe)}${flags} to ${JSON.stringify(fields)}`, differences, details);
+    return outcome(this.isNot, `${asciiUpper(table)} to map ${JSON.stringify(probe)}${flags} to ${JSON.stringify(fields)}`, differences, details);
   },
 
   toReject(this: { isNot: boolean }, received: unknown, tuple: Record<string, unknown>, expected: RejectExpectation = {}): MatcherOutcome {

@@ -7,6 +7,7 @@ import { TupleError } from '../access/schemas.js';
 import { formatResult } from '../engine/format.js';
 import type { MappingSet } from '../engine/index.js';
 import type { MappingResult } from '../engine/types.js';
+import { asciiUpper } from '../syntax/case.js';
 import type { DecisionExpectation, MappingExpectation, TestCase } from './schema.js';
 
 // One comparison per kind of case, shared by `imsmap check` and the vitest matchers, so that a case
@@ -36,7 +37,7 @@ export interface CaseTarget {
 
 /** Output flags as results give them (T7, M8): upper-cased, unique, ascending. */
 function normaliseFlags(flags: readonly string[]): string[] {
-  return [...new Set(flags.map((flag) => flag.toUpperCase()))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  return [...new Set(flags.map(asciiUpper))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
 }
 
 /** Compares each expected field with the actual one; fields not expected are not looked at. */
@@ -110,7 +111,7 @@ export function checkDecision(policy: AccessPolicy, tuple: Record<string, unknow
 export function caseName(testCase: TestCase): string {
   if (testCase.name !== undefined) return testCase.name;
   if ('decide' in testCase) return `decide ${JSON.stringify(testCase.decide)}`;
-  return `${testCase.table.toUpperCase()} ${JSON.stringify(testCase.probe)}`;
+  return `${asciiUpper(testCase.table)} ${JSON.stringify(testCase.probe)}`;
 }
 
 function caseResult(testCase: TestCase, { differences, details }: Check): CaseResult {

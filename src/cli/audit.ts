@@ -1,10 +1,11 @@
 import { formatReply } from '../access/reading.js';
-import { isStrictIpAddress, TupleError } from '../access/schemas.js';
+import { TupleError } from '../access/schemas.js';
 import { auditMappings, type AuditCheck, type AuditReport } from '../lint/audit.js';
 import { ConfigError } from '../lint/config.js';
 import { configResolver } from '../lint/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
+import { isValidIpAddress } from '../syntax/ip.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { loadCommandFile } from './load.js';
 
@@ -22,7 +23,7 @@ export const auditCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('name exactly one mappings file');
     const file = positionals[0]!;
     const gateway = values.gateway as string | undefined;
-    if (gateway !== undefined && !isStrictIpAddress(gateway)) throw new UsageError(`--gateway takes an IP address, not '${gateway}'`);
+    if (gateway !== undefined && !isValidIpAddress(gateway)) throw new UsageError(`--gateway takes an IP address, not '${gateway}'`);
     const config = configResolver(io.cwd, values.config as string | undefined)(file);
     if (config instanceof ConfigError) {
       io.stderr.write(`imsmap audit: ${config.message}\n`);

@@ -16,7 +16,7 @@ import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
 function coverageFormat(value: unknown): CoverageFormat {
   const format = (value as string | undefined) ?? 'text';
   if (!(COVERAGE_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--coverage-format must be one of ${COVERAGE_FORMATS.join(', ')}`);
+    throw new UsageError(`--coverage takes one of ${COVERAGE_FORMATS.join(', ')}, not '${format}'`);
   }
   return format as CoverageFormat;
 }
@@ -33,20 +33,24 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'Run rule tests (JSON case files) against a mappings file; --coverage lists entries no case reached',
   usage:
-    'imsmap check <mappings-file> <cases.json…> [--coverage] [--coverage-format text|json|lcov] [--coverage-file <path>] [--config <file>]',
+    'imsmap check <mappings-file> <cases.json…> [--coverage text|json|lcov] [--coverage-file <path>] [--config <file>]',
   options: {
     config: configOption,
-    coverage: { type: 'boolean', description: 'list the entries no case reached' },
-    'coverage-format': { type: 'string', description: 'text (default), json or lcov' },
-    'coverage-file': { type: 'string', description: 'write the coverage report to this file instead of standard output' },
+    coverage: {
+      type: 'string',
+      description: 'report the entries no case reached: text, json or lcov; json and lcov on standard output leave it to the report (the case results go to standard error)',
+    },
+    'coverage-file': { type: 'string', description: 'write the coverage report (text unless --coverage says otherwise) to this file instead of standard output' },
   },
   async run(values, positionals, io) {
     const [file, ...caseFiles] = positionals;
     if (file === undefined) throw new UsageError('missing the mappings file');
     if (caseFiles.length === 0) throw new UsageError('missing the case file(s)');
-    const format = coverageFormat(values['coverage-format']);
+    const format = coverageFormat(values.coverage);
     const coverageFile = values['coverage-file'] as string | undefined;
-    const wantCoverage = values.coverage === true || values['coverage-format'] !== undefined || coverageFile !== undefined;
+    const wantCoverage = values.coverage !== undefined || coverageFile !== undefined;
+    // A machine-readable report printed on standard output is all that goes there, so that a tool can read it whole.
+    const reportOnly = wantCoverage && coverageFile === undefined && format !== 'text';
 
     const parsed = loadCommandFile(file, io);
     // A file with errors would be tested without its broken entries: passing cases would mean little.
@@ -62,7 +66,7 @@ export const checkCommand: Command = {
     try {
       // Every case maps through the counted tables, so coverage sees the entries each case reached.
       const counter = new HitCounter(compile(parsed, providers.compile));
-      const writer = new BufferedWriter(io.stdout);
+      const writer = new BufferedWriter(reportOnly ? io.stderr : io.stdout);
       let passed = 0;
       let failed = 0;
       for (const { file: caseFile, cases } of loaded as Array<{ file: string; cases: CaseFile }>) {
@@ -86,7 +90,11 @@ export const checkCommand: Command = {
 
       if (wantCoverage) {
         const report = coverageReport(counter.entries(), format, io.cwd);
-        if (coverageFile === undefined) {
+        if (reportOnly) {
+          const reportWriter = new BufferedWriter(io.stdout);
+          await reportWriter.write(report);
+          await reportWriter.flush();
+        } else if (coverageFile === undefined) {
           await writer.write(report);
         } else {
           try {

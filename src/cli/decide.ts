@@ -66,7 +66,7 @@ export const decideCommand: Command = {
         return EXIT_USAGE;
       }
 
-      // Item 10 of issue 11: one output line per input line, in order; errors name the input line.
+      // One output line per input line, in order, so that a caller can pair them; errors name the input line.
       const writer = new BufferedWriter(io.stdout);
       let failed = false;
       let invalid = false;

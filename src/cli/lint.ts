@@ -6,7 +6,6 @@ import { ruleCatalogue } from '../lint/catalogue.js';
 import { lintFormatters, type LintReport } from '../lint/format/index.js';
 import type { LintedFile } from '../lint/lint.js';
 import { configResolver, isIgnored, lintFile } from '../lint/node.js';
-import { UNREADABLE_FILE } from '../lint/parser-rules.js';
 import { readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
@@ -54,7 +53,7 @@ export const lintCommand: Command = {
     io.stdout.write(formatter(report));
 
     const diagnostics = linted.flatMap((checked) => checked.diagnostics);
-    if (diagnostics.some((diagnostic) => diagnostic.code === UNREADABLE_FILE)) return EXIT_USAGE;
+    if (diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file')) return EXIT_USAGE;
     if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return EXIT_FINDINGS;
     const warnings = diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').length;
     if (maxWarnings !== undefined && warnings > maxWarnings) {

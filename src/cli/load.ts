@@ -1,18 +1,12 @@
 import type { ParsedMappings } from '../syntax/ast.js';
-import type { Diagnostic } from '../syntax/diagnostics.js';
-import { escapeControls, readMappingsFile } from '../syntax/index.js';
+import { readMappingsFile } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
 import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
 import type { LintConfig } from '../lint/config-types.js';
 import { CONFIG_FILE_NAME, ConfigError } from '../lint/config.js';
+import { formatDiagnosticLine } from '../lint/format/text.js';
 import { configResolver } from '../lint/node.js';
 import type { CommandIO, CommandOption } from './command.js';
-
-/** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */
-export function formatDiagnosticLine(diagnostic: Diagnostic): string {
-  const { file, line, column, severity, message, code } = diagnostic;
-  return escapeControls(`${file}:${line}:${column}: ${severity}: ${message} [${code}]`);
-}
 
 /**
  * Reads the mappings file a command names and prints its diagnostics on standard error (X4).

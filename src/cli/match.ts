@@ -1,12 +1,13 @@
 import { compilePattern, MatchBudgetExceededError } from '../compile/index.js';
 import type { CharClass, PatternItem } from '../syntax/ast.js';
+import { foldCode } from '../syntax/case.js';
 import { escapeControls } from '../syntax/escape.js';
 import { parsePattern } from '../syntax/pattern/index.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
 
 function describeCodePoint(code: number): string {
-  return String.fromCodePoint(code).toLowerCase();
+  return String.fromCodePoint(foldCode(code));
 }
 
 function describeClass(charClass: CharClass): string {

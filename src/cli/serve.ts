@@ -5,11 +5,12 @@ import { DEFAULT_POLICY_ENDPOINT, formatPolicyEndpoint, parsePolicyEndpoint, Pol
 import { policyServerSettingsSchema, type PolicyServerEvent, type PolicyServerSettings } from '../adapters/postfix/server.js';
 import type { ConfiguredProviders } from '../ldap/index.js';
 import { ConfigError } from '../lint/config.js';
+import { formatDiagnosticLine } from '../lint/format/text.js';
 import { configResolver } from '../lint/node.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
 import { parseOptions } from './decide.js';
-import { formatDiagnosticLine, providersOfConfig } from './load.js';
+import { providersOfConfig } from './load.js';
 
 /** The command-line flags of the server settings (policyServerSettingsSchema), with the unit they take. */
 const SETTING_FLAGS = {

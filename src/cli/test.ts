@@ -1,6 +1,7 @@
 import { formatResult } from '../engine/format.js';
 import { compile } from '../engine/index.js';
-import type { MappingResult } from '../engine/types.js';
+import type { MappingResult, TraceStep } from '../engine/types.js';
+import { asciiUpper } from '../syntax/case.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
@@ -50,7 +51,7 @@ export const testCommand: Command = {
     try {
       const set = compile(parsed, providers.compile);
       if (!set.has(table)) {
-        io.stderr.write(`imsmap test: table ${table.toUpperCase()} is not defined in ${file}\n`);
+        io.stderr.write(`imsmap test: table ${asciiUpper(table)} is not defined in ${file}\n`);
         return EXIT_USAGE;
       }
       const writer = new BufferedWriter(io.stdout);

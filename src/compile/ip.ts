@@ -1,7 +1,6 @@
-import ipaddr from 'ipaddr.js';
 import type { IpItem } from '../syntax/ast.js';
-// One strict parser for patterns and probes alike (P9.1, P9.2): the syntax stage's.
-import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+// The fast decoder below answers exactly as the one IP module does (P9.2); IPv6 goes through it.
+import { parseIpAddress } from '../syntax/ip.js';
 
 /** The longest address text that can parse: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`. */
 export const MAX_ADDRESS_LENGTH = 45;
@@ -40,12 +39,11 @@ export const decodedAddress = new Int32Array(4);
  * Decodes `text[start, end)` as one address under P9.2's strict rules into `decodedAddress`;
  * false when the text is not an address.
  *
- * Dotted quads are decoded here by hand: parseStrictIpAddress (ipaddr.js: regular expressions and
- * an object) cost about 690 ns per IPv4 address on the benchmark machine (opsPerSecond of
- * bench/measure.mjs), most of the 1 µs a whole indexed lookup may take, while this loop costs tens
- * of nanoseconds and allocates nothing. The rule is four decimal parts 0–255 without leading zeros;
- * the property tests in test/compile/ip.test.ts hold it equal to parseStrictIpAddress. IPv6 text
- * still goes through ipaddr.js (and allocates).
+ * Dotted quads are decoded here by hand because parseIpAddress (ipaddr.js: regular expressions and
+ * an object per address) would be most of the cost of a whole indexed lookup, while this loop
+ * allocates nothing (bench/index.bench.mjs measures lookups). The rule is four decimal parts 0–255
+ * without leading zeros; the property tests in test/compile/ip.test.ts hold it equal to
+ * parseIpAddress. IPv6 text still goes through parseIpAddress (and allocates).
  */
 export function decodeAddress(text: string, start: number, end: number): boolean {
   if (decodeDottedQuad(text, start, end)) return true;
@@ -94,8 +92,8 @@ function decodeDottedQuad(text: string, start: number, end: number): boolean {
 
 function decodeIpv6(text: string, start: number, end: number): boolean {
   if (!mayBeIpv6(text, start, end)) return false;
-  const address = parseStrictIpAddress(text.slice(start, end));
-  if (!(address instanceof ipaddr.IPv6)) return false;
+  const address = parseIpAddress(text.slice(start, end));
+  if (address === null || !('parts' in address)) return false;
   const parts = address.parts;
   for (let word = 0; word < 4; word++) decodedAddress[word] = (parts[2 * word] << 16) | parts[2 * word + 1];
   return true;

@@ -3,7 +3,8 @@ import { MatchBudgetExceededError } from './errors.js';
 import { MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, SubnetTest, isAddressChar } from './ip.js';
 import type { CompiledPattern } from './compiled-pattern.js';
 import { classAccepts, compileCharClass, type CharTest } from './pattern-charclass.js';
-import { foldAscii, foldCode, hasFoldedAt, isWellFormed } from './pattern-fold.js';
+import { foldAscii, foldCode } from '../syntax/case.js';
+import { hasFoldedAt, isWellFormed } from './pattern-fold.js';
 
 // Item kinds, as small integers so the hot loop switches on a byte instead of a string.
 const LITERAL = 0;
@@ -34,7 +35,7 @@ const scratch = {
   memoUsed: 0,
   /**
    * Where each item of the current path starts and ends, in code points. Shared like the rest: two
-   * typed arrays per pattern were some 400 bytes of heap per table entry.
+   * typed arrays per pattern were heap kept by every table entry.
    */
   starts: new Int32Array(16),
   ends: new Int32Array(16),

@@ -1,18 +1,5 @@
-// ASCII-only case folding (P1): `A`–`Z` fold to `a`–`z`; every other code point, `É` included,
-// compares exactly, so String.prototype.toLowerCase is never applied to non-ASCII text.
-
-/** Folds one code point (or code unit) for case-blind comparison (P1). */
-export function foldCode(code: number): number {
-  // One unsigned compare instead of two: codes below 65 wrap to large numbers.
-  return (code - 65) >>> 0 < 26 ? code | 32 : code;
-}
-
-/** Lower-cases the ASCII letters of a text and nothing else (P1). */
-export function foldAscii(text: string): string {
-  // The usual probe is already lower case: testing first saves the copy.
-  if (!/[A-Z]/.test(text)) return text;
-  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
-}
+// Case-blind search over text folded by the syntax stage's ASCII folding (P1).
+import { foldCode } from '../syntax/case.js';
 
 /**
  * Whether `text` holds the already folded `folded` at code-unit offset `at`, compared case-blind.

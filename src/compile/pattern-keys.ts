@@ -1,7 +1,8 @@
 import type { IpItem, PatternItem } from '../syntax/ast.js';
 import { subnetOf, type Subnet } from './ip.js';
 import { mergeLiterals } from './pattern.js';
-import { foldAscii, isWellFormed } from './pattern-fold.js';
+import { foldAscii } from '../syntax/case.js';
+import { isWellFormed } from './pattern-fold.js';
 
 // What a table index may key an entry on: facts every input the pattern matches must have, read off
 // the pattern's literals and IP constructs. Matching is anchored and case-blind (P1), so a literal at

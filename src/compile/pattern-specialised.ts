@@ -1,7 +1,8 @@
 import type { IpItem } from '../syntax/ast.js';
 import { MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, SubnetTest, isAddressChar } from './ip.js';
 import type { CompiledPattern } from './compiled-pattern.js';
-import { foldAscii, foldCode, hasFoldedAt } from './pattern-fold.js';
+import { foldAscii, foldCode } from '../syntax/case.js';
+import { hasFoldedAt } from './pattern-fold.js';
 
 /** One `*` of a literal-and-star pattern. */
 export interface StarSlot {
@@ -11,8 +12,8 @@ export interface StarSlot {
 
 /**
  * Scratch for `latest` of LiteralStarMatcher and SegmentStarMatcher, shared by every instance: a
- * match is synchronous and never starts another, and a typed array per pattern costs about 200 bytes
- * of heap however small (V8's object, buffer and store: 20,000 `Int32Array(2)` hold 4 MB).
+ * match is synchronous and never starts another, and a typed array per pattern costs a V8 object,
+ * buffer and store however small it is.
  */
 let latestScratch = new Int32Array(8);
 

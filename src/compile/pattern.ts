@@ -1,7 +1,8 @@
 import type { PatternItem } from '../syntax/ast.js';
 import type { CompiledPattern } from './compiled-pattern.js';
 import { BacktrackingMatcher } from './pattern-backtrack.js';
-import { foldAscii, isWellFormed } from './pattern-fold.js';
+import { foldAscii } from '../syntax/case.js';
+import { isWellFormed } from './pattern-fold.js';
 import { SubnetTest } from './ip.js';
 import { AddressMatcher, LiteralStarMatcher, SegmentStarMatcher, type SegmentPart, type StarSlot } from './pattern-specialised.js';
 

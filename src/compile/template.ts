@@ -1,4 +1,5 @@
 import type { TemplateNode } from '../syntax/ast.js';
+import { asciiUpper, foldAscii } from '../syntax/case.js';
 
 /** The case mode of an output scope (T4). */
 export type CaseMode = 'original' | 'lower' | 'upper';
@@ -41,18 +42,8 @@ export interface TemplateProgram {
   hasLookup: boolean;
 }
 
-/** ASCII-only lower-casing (T4 item 1): other characters keep their case. */
-export function asciiLower(text: string): string {
-  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
-}
-
-/** ASCII-only upper-casing (T4 item 1). */
-export function asciiUpper(text: string): string {
-  return text.replace(/[a-z]+/g, (run) => run.toUpperCase());
-}
-
 function textOp(text: string): TemplateOp {
-  return { kind: 'text', text, lower: asciiLower(text), upper: asciiUpper(text) };
+  return { kind: 'text', text, lower: foldAscii(text), upper: asciiUpper(text) };
 }
 
 function compileOps(nodes: readonly TemplateNode[], flags: Set<string>): TemplateOp[] {

@@ -8,6 +8,7 @@ import type { EntryRef, MappingResult } from '../engine/types.js';
 import { auditMappings, runAuditChecks, type AuditCheck, type AuditReport, type CheckPlan } from '../lint/audit.js';
 import { witnessText } from '../lint/pattern-inclusion.js';
 import type { ParsedMappings, Table } from '../syntax/ast.js';
+import { asciiUpper } from '../syntax/case.js';
 import { compareChecks, compareDecisions, compareMappings, type Comparison, type Safety } from './compare.js';
 import { editProbes, type ProbeSource, type TableProbe } from './probes.js';
 import { identity, placeOf, structuralEdits, type EntryPlace, type TableChange, type TableEdit } from './structure.js';
@@ -196,7 +197,7 @@ export function diffMappings(oldParsed: ParsedMappings, newParsed: ParsedMapping
       if ('decide' in testCase) {
         decisionProbes.set(JSON.stringify([cases.options, testCase.decide]), { tuple: testCase.decide, source: 'case', policies: casePolicies as [AccessPolicy, AccessPolicy] });
       } else {
-        mappingProbes.push({ table: testCase.table.toUpperCase(), input: testCase.probe, inputFlags: testCase.inputFlags ?? '', source: 'case' });
+        mappingProbes.push({ table: asciiUpper(testCase.table), input: testCase.probe, inputFlags: testCase.inputFlags ?? '', source: 'case' });
       }
     }
   }

@@ -1,8 +1,7 @@
-import ipaddr from 'ipaddr.js';
 import { compilePattern, type CompiledPattern } from '../compile/index.js';
-import { lastAddress } from '../lint/addresses.js';
 import { sampleInput, witnessText } from '../lint/pattern-inclusion.js';
 import type { Entry, IpItem, Table } from '../syntax/ast.js';
+import { addressText, lastAddress } from '../syntax/ip.js';
 import type { TableEdit } from './structure.js';
 
 /** Where a probe came from: an edited entry's pattern, a subnet boundary, a neighbour's literal field, a case file, the audit. */
@@ -47,7 +46,7 @@ function boundaryAddresses(item: IpItem): string[] {
   const last = lastAddress(item.network, item.prefixLength);
   return [first, last, step(first, -1), step(last, 1)]
     .filter((bytes): bytes is number[] => bytes !== null)
-    .map((bytes) => ipaddr.fromByteArray(bytes).toString());
+    .map((bytes) => addressText(bytes));
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { StageInput } from '../access/policy.js';
-import { isStrictIpAddress } from '../access/schemas.js';
 import { PROBE } from '../lint/probing.js';
+import { isValidIpAddress } from '../syntax/ip.js';
 
 // A probe of an access table read back into the stage tuple that would send it (A4–A8), so that both
 // versions can give the full decision for it. Fields a real session could not send (a wildcard's
 // shortest text is often empty) take the audit's documentation values instead.
 
-const address = (text: string | undefined, fallback: string) => (text !== undefined && isStrictIpAddress(text) ? text : fallback);
+const address = (text: string | undefined, fallback: string) => (text !== undefined && isValidIpAddress(text) ? text : fallback);
 
 function port(text: string | undefined, fallback: number): number {
   const value = Number(text);

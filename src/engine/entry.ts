@@ -8,7 +8,7 @@ import type { Entry } from '../syntax/ast.js';
  * An entry's pattern side: its parsed source and its matcher, made on first use. An indexed table
  * decides most entries by their keys alone (a literal, a literal and a star, a lone IP construct) or
  * never tries them for a given probe, so building every matcher up front would cost compile time
- * and 150–1,500 bytes of heap per entry for objects most entries never need (bench/index.bench.mjs).
+ * and heap on every entry for objects most entries never need (bench/index.bench.mjs).
  */
 export class CompiledEntry {
   private compiledMatcher: CompiledPattern | null = null;

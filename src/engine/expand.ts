@@ -1,12 +1,11 @@
 import {
-  asciiLower,
-  asciiUpper,
   type CaseMode,
   type Control,
   type Lookup,
   type TemplateOp,
   type TemplateProgram,
 } from '../compile/template.js';
+import { asciiUpper, foldAscii } from '../syntax/case.js';
 import type { DatabaseProvider, DomainProvider, LookupContext, MaybePromise, Routine, SequenceProvider, UrlProvider } from './options.js';
 import { formatSequenceValue, resolveRoutine } from './providers.js';
 import type { EntryRef, EvaluationErrorCode } from './types.js';
@@ -118,7 +117,7 @@ function refuseOverLimit(scope: Scope, value: string, expansion: Expansion): voi
   if (scope.text.length + value.length > limit) {
     throw new EvaluationFailure(
       'OutputLimitExceeded',
-      `${expansion.table} entry ${expansion.entry.index} would build a string longer than ${limit} characters (M12)`,
+      `${expansion.table} entry at ${expansion.entry.file}:${expansion.entry.line} would build a string longer than ${limit} characters (M12)`,
     );
   }
 }
@@ -127,7 +126,7 @@ function refuseOverLimit(scope: Scope, value: string, expansion: Expansion): voi
 function insert(scope: Scope, value: string, quotable: boolean, expansion: Expansion): void {
   // Case changes keep the length and quoting only lengthens: an oversized value is refused before either copies it.
   refuseOverLimit(scope, value, expansion);
-  const cased = scope.caseMode === 'original' ? value : scope.caseMode === 'lower' ? asciiLower(value) : asciiUpper(value);
+  const cased = scope.caseMode === 'original' ? value : scope.caseMode === 'lower' ? foldAscii(value) : asciiUpper(value);
   append(scope, quotable && scope.quoting ? ldapQuote(cased) : cased, expansion);
 }
 

@@ -1,5 +1,6 @@
 import { MatchBudgetExceededError } from '../compile/index.js';
-import { asciiUpper, byCodePoint, compileTemplate, type TemplateProgram } from '../compile/template.js';
+import { byCodePoint, compileTemplate, type TemplateProgram } from '../compile/template.js';
+import { asciiUpper } from '../syntax/case.js';
 import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
 import { driveAsync, driveSync } from './drive.js';
@@ -125,8 +126,8 @@ class TopLevelCall {
 
 /**
  * Starts a top-level call, or answers it at once with UnknownTable (M1). The driver runs the call's
- * generator directly: wrapping it in a generator of its own cost about 25 ns per call (200 → 175 ns
- * for mapSync on a two-entry table), some 3% of an indexed lookup at 100,000 entries.
+ * generator directly: wrapping it in a generator of its own adds a generator per call, a cost
+ * bench/index.bench.mjs sees on small tables.
  */
 function startCall(engine: Engine, tableName: string, input: string, options: MapOptions): TopLevelCall | MappingResult {
   const inputFlags = normaliseInputFlags(options.flags ?? '');

@@ -22,8 +22,8 @@ const STEP_FIELDS = 3;
  * A table ready to run: entries in file order, the index that finds them (null: scan linearly), and
  * what a step needs of its entry — template program and where the entry stands — in one flat array.
  * A step used to reach them through the entry object (and its reference object): at 100,000 entries
- * each of those hops was a cache miss, about 100 ns apiece on the benchmark machine, where one read
- * of the flat array and a new small reference object cost less (bench/index.bench.mjs).
+ * each of those hops was a cache miss, where one read of the flat array and a new small reference
+ * object cost less (bench/index.bench.mjs).
  */
 export class CompiledTable {
   readonly index: TableIndex | null;

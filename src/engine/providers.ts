@@ -1,4 +1,4 @@
-import { asciiUpper } from '../compile/template.js';
+import { asciiUpper } from '../syntax/case.js';
 import type { DatabaseProvider, Routine, SequenceProvider } from './options.js';
 
 /** An in-memory general database (T11 default) whose keys compare case-blind; `values` is keyed upper-case. */

@@ -1,6 +1,6 @@
 import { decodeAddress, decodedAddress, isAddressChar, MAX_ADDRESS_LENGTH, MIN_ADDRESS_LENGTH, prefixMask } from '../compile/ip.js';
 import { isTokenSeparator, patternKeys, type PatternKey } from '../compile/pattern-keys.js';
-import { foldAscii, foldCode } from '../compile/pattern-fold.js';
+import { foldAscii, foldCode } from '../syntax/case.js';
 import type { CompiledEntry, FoundEntry } from './entry.js';
 
 // A per-table index answering M2's question "the first entry at or after position i whose pattern
@@ -528,9 +528,9 @@ export class TableIndex {
 /**
  * Families and keys of one kind (text or address) numbered in order of first use, with their
  * hashes and entry counts. Keys are told apart in a temporary open-addressing table by hash, then
- * text. Maps keyed by composed strings (`family + text`) made ORIG_SEND_ACCESS at 100,000 entries
- * compile in 2.1 s, over a third of it in the garbage collector; numbered families and this table
- * brought the whole compile to about 0.25 s (bench/index.bench.mjs).
+ * text. Maps keyed by composed strings (`family + text`) made a large ORIG_SEND_ACCESS compile
+ * slowly, much of it in the garbage collector; numbered families and this table allocate no
+ * composed string (bench/index.bench.mjs measures the compile).
  */
 class KeyDirectory {
   /** Family codes by family number. */

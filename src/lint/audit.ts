@@ -3,15 +3,14 @@ import { resolve } from 'pathe';
 import type { Decision } from '../access/decision.js';
 import type { AccessPolicy } from '../access/policy.js';
 import { internalIpProbe } from '../access/probes.js';
-import { isStrictIpAddress, TupleError, type ChannelConfig } from '../access/schemas.js';
+import { TupleError, type ChannelConfig } from '../access/schemas.js';
 import type { EntryRef } from '../engine/types.js';
 import type { ParsedMappings, PatternItem } from '../syntax/ast.js';
-import { lastAddress } from './addresses.js';
+import { addressText, isValidIpAddress, lastAddress } from '../syntax/ip.js';
 import { defaultLintConfig } from './config.js';
 import { LintContext } from './context.js';
 import { sampleInput } from './pattern-inclusion.js';
 import { describeDecision, describeEntry, policyFor, PROBE, unknowns } from './probing.js';
-import { UNREADABLE_FILE } from './parser-rules.js';
 import { alwaysEnds, flagsSet } from './templates.js';
 
 /** Options of {@link auditMappings}. */
@@ -134,15 +133,15 @@ function representativeAddresses(items: readonly PatternItem[]): string[] {
   const only = items.length === 1 ? items[0] : undefined;
   if (only?.kind === 'ip') {
     const bits = only.network.length * 8;
-    if (only.prefixLength >= bits - 1) return [ipaddr.fromByteArray([...only.network]).toString()];
+    if (only.prefixLength >= bits - 1) return [addressText(only.network)];
     const first = [...only.network];
     first[first.length - 1] += 1;
     const last = lastAddress(only.network, only.prefixLength);
     last[last.length - 1] -= 1;
-    return [first, last].map((bytes) => ipaddr.fromByteArray(bytes).toString());
+    return [first, last].map((bytes) => addressText(bytes));
   }
   const sample = sampleInput(items);
-  return isStrictIpAddress(sample) ? [sample] : [];
+  return isValidIpAddress(sample) ? [sample] : [];
 }
 
 /** The battery of access.md A24's cases: external, internal, authenticated, submission, loopback, gateway. */
@@ -245,11 +244,11 @@ export function runAuditChecks(parsed: ParsedMappings, plans: readonly CheckPlan
  * authentication, which clients count as internal, and whether a given gateway counts as internal.
  */
 export function auditMappings(parsed: ParsedMappings, options: AuditOptions = {}): AuditReport | TupleError {
-  if (options.gateway !== undefined && !isStrictIpAddress(options.gateway)) {
+  if (options.gateway !== undefined && !isValidIpAddress(options.gateway)) {
     return new TupleError([{ field: 'gateway', path: ['gateway'], message: 'must be an IPv4 or IPv6 address' }]);
   }
-  // Fail closed (issue 11, item 11): tables that could not be read are no evidence either way.
-  const unreadable = parsed.diagnostics.filter((diagnostic) => diagnostic.code === UNREADABLE_FILE);
+  // Fail closed: tables that could not be read are no evidence either way.
+  const unreadable = parsed.diagnostics.filter((diagnostic) => diagnostic.code === 'unreadable-file');
   if (unreadable.length > 0) {
     const reasons = unreadable.map((diagnostic) => `${diagnostic.file}: ${diagnostic.message}`).join('; ');
     return {

@@ -1,15 +1,12 @@
 import type { SyntaxCode } from '../syntax/diagnostics.js';
 import type { RuleMeta } from './rule.js';
 
-/** The code of a file that cannot be read or is refused (F17; produced by the readers, not by the grammar). */
-export const UNREADABLE_FILE = 'unreadable-file';
-
 type ParserRuleText = Pick<RuleMeta, 'defaultSeverity' | 'spec' | 'description' | 'help'>;
 
 // F16: every code the syntax stage produces has its metadata here. The Record type makes a code
 // added to SyntaxCode without metadata a compile error, so the catalogue cannot fall behind.
-const PARSER_RULES: Record<SyntaxCode | typeof UNREADABLE_FILE, ParserRuleText> = {
-  [UNREADABLE_FILE]: {
+const PARSER_RULES: Record<SyntaxCode, ParserRuleText> = {
+  'unreadable-file': {
     defaultSeverity: 'error',
     spec: '—',
     description:

@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { CharClass, CodeRange, IpItem, PatternItem } from '../syntax/ast.js';
-import { parseStrictIpAddress } from '../syntax/pattern/index.js';
+import { asciiUpper, otherCase } from '../syntax/case.js';
+import { addressText, parseIpAddress } from '../syntax/ip.js';
 
 // Whether every string one pattern matches is matched by another (M2: the earlier entry then always
 // wins). The answer must be a proof: `true` only when the inclusion holds for every input, `false`
@@ -35,14 +36,12 @@ interface Shape {
   addresses: IpItem[];
 }
 
-const isAsciiLetter = (code: number) => (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-
 /** P1, P5: a class closed under ASCII case, so that plain membership is case-blind membership. */
 function caseClosed(ranges: readonly CodeRange[]): CodeRange[] {
   const closed: CodeRange[] = [...ranges];
   for (const [low, high] of ranges) {
     for (let code = Math.max(low, 0x41); code <= Math.min(high, 0x7a); code++) {
-      if (isAsciiLetter(code)) closed.push([code ^ 0x20, code ^ 0x20]);
+      if (otherCase(code) !== code) closed.push([otherCase(code), otherCase(code)]);
     }
   }
   return closed;
@@ -119,7 +118,7 @@ function withLiteralAddresses(items: readonly PatternItem[]): PatternItem[] {
       const start = run.index;
       const end = start + run[0].length;
       const bounded = (start > 0 || index === 0) && (end < item.text.length || index === joined.length - 1);
-      const address = bounded ? parseStrictIpAddress(run[0]) : null;
+      const address = bounded ? parseIpAddress(run[0]) : null;
       if (!address) continue;
       if (start > copied) result.push({ ...item, text: item.text.slice(copied, start) });
       const network = address.toByteArray();
@@ -270,7 +269,7 @@ function sharedAddresses(patterns: ReadonlyArray<readonly PatternItem[]>): (item
     const narrowest = subnets
       .filter((other) => subnetContains(item, other))
       .reduce((best, other) => (other.prefixLength > best.prefixLength ? other : best), item);
-    return ipaddr.fromByteArray([...narrowest.network]).toString();
+    return addressText(narrowest.network);
   };
 }
 
@@ -329,7 +328,7 @@ export function sampleInput(items: readonly PatternItem[], choices: SampleChoice
     let piece = '';
     if (item.kind === 'literal') piece = item.text;
     else if (item.kind === 'backmatch') piece = captures[item.ref] ?? '';
-    else if (item.kind === 'ip') piece = choices.address?.(item) ?? ipaddr.fromByteArray([...item.network]).toString();
+    else if (item.kind === 'ip') piece = choices.address?.(item) ?? addressText(item.network);
     else {
       const text = item.width === 'one' ? (choices.one ?? 'x') : (choices.many ?? '');
       if (item.charClass.kind === 'any') piece = text;
@@ -347,7 +346,7 @@ export function patternKey(items: readonly PatternItem[]): string {
   let literal = '';
   for (const item of items) {
     if (item.kind === 'literal') {
-      literal += item.text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+      literal += asciiUpper(item.text);
       continue;
     }
     if (literal !== '') parts.push(`L${JSON.stringify(literal)}`);

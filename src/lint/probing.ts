@@ -70,15 +70,18 @@ export function unknowns(context: LintContext, decisions: readonly Decision[]): 
   return [...found];
 }
 
-/** `TABLE entry 3 (line 19)`, the way reports name an entry. */
+/**
+ * `TABLE entry at file:19`, the way reports name an entry: by its place, since an entry number would
+ * skip the entries dropped for errors.
+ */
 export function describeEntry(ref: EntryRef): string {
-  return `${ref.table} entry ${ref.index} (line ${ref.line})`;
+  return `${ref.table} entry at ${ref.file}:${ref.line}`;
 }
 
 /** One table's part in a decision, in plain words (A17). */
 export function describeTableResult(result: TableResult): string {
   const entry = result.mapping?.entry;
-  const at = entry ? `entry ${entry.index} (line ${entry.line})` : 'an entry';
+  const at = entry ? `the entry at ${entry.file}:${entry.line}` : 'an entry';
   switch (result.outcome) {
     case 'absent':
       return `${result.table} is not defined`;

@@ -1,7 +1,7 @@
-import ipaddr from 'ipaddr.js';
 import type { CodeAction, Range, TextEdit } from 'vscode-languageserver';
 import { nodeSpan } from '../lint/templates.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
+import { addressText } from '../syntax/ip.js';
 import { spanAt } from '../syntax/source.js';
 import { locate, rangeOf } from './locate.js';
 import type { CheckedDocument } from './workspace.js';
@@ -37,7 +37,7 @@ function fixOf(checked: CheckedDocument, diagnostic: Diagnostic): { title: strin
       const { entry, item } = located;
       const addressOffset = entry.pattern.indexOf(item.address, item.offset);
       if (addressOffset < 0 || addressOffset >= item.offset + item.length) return undefined;
-      const masked = ipaddr.fromByteArray([...item.network]).toString();
+      const masked = addressText(item.network);
       const range = rangeOf(spanAt(entry.patternOrigin, addressOffset, item.address.length));
       return { title: `Mask the subnet to ${masked}`, edit: { range, newText: masked } };
     }

@@ -1,9 +1,9 @@
-import ipaddr from 'ipaddr.js';
 import { readAccessResult } from '../access/reading.js';
 import { isAccessTable, type DecidingTable } from '../access/tables.js';
 import { flagMeaning } from '../lint/flags.js';
 import { staticOutput, templateNodes } from '../lint/templates.js';
 import type { CharClass, Entry, PatternItem, TemplateNode } from '../syntax/ast.js';
+import { addressText } from '../syntax/ip.js';
 
 /** P3: the characters of each named glob, in words. */
 const GLOB_WORDS: Record<string, string> = {
@@ -48,7 +48,7 @@ function itemWords(item: PatternItem): string {
     }
     case 'ip': {
       const family = item.family === 'ipv4' ? 'IPv4' : 'IPv6';
-      const network = ipaddr.fromByteArray([...item.network]).toString();
+      const network = addressText(item.network);
       return `an ${family} address in the subnet ${network}/${item.prefixLength} (P9)${savedAs(item.capture)}`;
     }
   }

@@ -7,7 +7,7 @@ import { lintMappings } from '../lint/lint.js';
 import { findLintConfig, isIgnored, loadLintConfig } from '../lint/node.js';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { isUnreadable, parseMappings, type IncludeReader } from '../syntax/index.js';
+import { readMappingsFile, type IncludeReader } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
 
 /** The file a document URI stands for; a URI that is not a file (an unsaved buffer) is its own name. */
@@ -84,11 +84,10 @@ export class MappingsWorkspace {
   /** Parses and lints an open document as `imsmap lint` would, and keeps the result. */
   check(file: string): CheckedDocument {
     const text = this.texts.get(path.resolve(this.root, file)) ?? '';
-    const read = this.reader(file);
-    const content = read === null || isUnreadable(read) ? text : read;
     const found = this.configFor(file);
     const config = found instanceof ConfigError ? defaultLintConfig(this.root) : found;
-    const parsed = parseMappings(content, { file, readInclude: this.reader });
+    // An open document always reads; a closed one that cannot be read is `unreadable-file`, not empty.
+    const parsed = readMappingsFile(file, this.reader);
     const checked: CheckedDocument = {
       file,
       text,

@@ -1,5 +1,6 @@
 import type { IToken } from 'chevrotain';
 import type { Entry, IncludeLine, ParsedMappings, Span, Table, TextOrigin } from './ast.js';
+import { asciiUpper } from './case.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { fileIdentity, includePath, isUnreadable, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, LogicalLineReader, type LogicalLine } from './lines.js';
@@ -36,8 +37,8 @@ interface BuildState {
    * repeat templates (`$Y`, `$N`, the same rejection text) thousands of times; parsing each
    * distinct text once roughly halves the parse of a large file, and the results are never
    * mutated, so entries may share them. Patterns are not cached: they are the keys of their
-   * tables and rarely repeat, and on the 100,000-entry bench file a map of its distinct pattern
-   * texts cost ~200 ms (median of 15 runs), far more than it could ever save.
+   * tables and rarely repeat, and on the large bench file a map of its distinct pattern texts cost
+   * far more than it could ever save (bench/parse.bench.mjs).
    */
   templates: Array<Map<string, ParsedTemplate>>;
   /** The last entry's template. */
@@ -72,8 +73,7 @@ function inReadingOrder(diagnostics: Diagnostic[], files: string[]): Diagnostic[
     diagnostics[a].column - diagnostics[b].column ||
     a - b;
   // Speed: diagnostics mostly arrive in order already, and then the stable sort would return them
-  // unchanged. Checking that first takes 3 ms for the bench file's 33,333 warnings, where sorting
-  // them took 40 ms.
+  // unchanged. Checking that first is one pass, much cheaper than the sort.
   let sorted = true;
   for (let i = 1; i < diagnostics.length && sorted; i++) sorted = compare(i - 1, i) < 0;
   if (sorted) return diagnostics;
@@ -87,8 +87,7 @@ function inReadingOrder(diagnostics: Diagnostic[], files: string[]): Diagnostic[
  * Speed: logical lines go through the line grammar and the builder a chunk at a time. The
  * whole-file pass kept every line, token and line shape of a file alive until its last line was
  * built, so the young-generation collector copied them again and again; with chunks they die
- * young. One whole-file chunk instead costs ~100 ms more on the 100,000-entry bench file
- * (median of 15 runs).
+ * young (bench/parse.bench.mjs measures the difference).
  */
 const CHUNK_LINES = 256;
 
@@ -226,8 +225,7 @@ function buildChunk(state: BuildState, chunk: LogicalLine[], source: string, dep
  * The chunk's lines joined by LF, each one ended by one. Speed: when they are the source's own
  * lines (none continued, no CR), that is a slice of the source, and the tokens cut out of it are
  * slices of the source too. Joining copied the text, and the entries' strings kept the copies
- * alive for the collector to move: on the 100,000-entry bench file the slice keeps 5.4 MB less
- * and saves ~30 ms (median of 18 runs).
+ * alive for the collector to move; the slice keeps none.
  */
 function chunkText(chunk: LogicalLine[], source: string): string {
   if (chunk.every((line) => line.verbatimEnd >= 0)) {
@@ -299,7 +297,7 @@ function openTable(
     );
   }
 
-  const name = written.toUpperCase();
+  const name = asciiUpper(written);
   const first = state.tablesByName.get(name);
   if (first) {
     state.diagnostics.push(
@@ -493,13 +491,11 @@ interface CachedTemplate {
 function cachedTemplate(state: BuildState, text: string, captureCount: number): CachedTemplate {
   // Speed: entries in a row often share their template (a run of `$Y` under INTERNAL_IP, one
   // rejection text for a block of senders). Comparing with the previous entry's spares hashing the
-  // text for the map, and the run keeps one string instead of one per entry: on the 100,000-entry
-  // bench file, two thirds of whose entries repeat the template before them, the parse keeps
-  // 1.9 MB less and takes ~20 ms less (median of 15 runs).
+  // text for the map, and the run keeps one string instead of one per entry.
   const previous = state.previousTemplate;
   if (previous !== null && previous.captureCount === captureCount && previous.text === text) return previous;
   // One map per capture count rather than one keyed by `${captureCount}:${text}`: building and
-  // hashing that key took 57 ms for the bench file's 100,000 templates, the plain text 19 ms.
+  // hashing that key cost a string per template, the plain text none.
   const templates = (state.templates[captureCount] ??= new Map());
   let parsed = templates.get(text);
   if (parsed === undefined) {

@@ -39,7 +39,8 @@ export type SyntaxCode =
   | 'unsupported-metachar'
   | 'line-too-long'
   | 'nesting-too-deep'
-  | 'control-character';
+  | 'control-character'
+  | 'unreadable-file';
 
 /**
  * One finding about a mappings file. Lines and columns are 1-based; the end is exclusive

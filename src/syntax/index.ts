@@ -33,7 +33,7 @@ export function readMappingsFile(path: string, readFile: IncludeReader, readIncl
   const content = readSafely(readFile, path);
   if (content === null || isUnreadable(content)) {
     const origin = { file: path, segments: [{ offset: 0, line: 1, column: 1 }] };
-    const message = content === null ? 'cannot read the file' : `cannot read the file: ${content.unreadable}`;
+    const message = `cannot read the file: ${content === null ? 'no such file' : content.unreadable}`;
     return {
       tables: [],
       diagnostics: [diagnosticAt(origin, 0, 0, { severity: 'error', code: 'unreadable-file', message })],

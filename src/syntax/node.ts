@@ -13,7 +13,8 @@ const READ_CHUNK = 1024 * 1024;
 
 /**
  * An include reader over the file system; relative paths resolve against `baseDir`. Only regular
- * files of at most `maxBytes` are read (F17).
+ * files of at most `maxBytes` are read (F17). A missing file is null (an include then is
+ * `include-missing`); any other failure says why, so that `unreadable-file` can tell the user.
  */
 export function fileSystemReader(baseDir: string = process.cwd(), options: { maxBytes?: number } = {}): IncludeReader {
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
@@ -23,17 +24,26 @@ export function fileSystemReader(baseDir: string = process.cwd(), options: { max
       // Non-blocking, so that opening a FIFO without a writer returns at once; the type check
       // below then refuses it before anything waits on a read.
       descriptor = openSync(path.resolve(baseDir, file), constants.O_RDONLY | constants.O_NONBLOCK);
-    } catch {
-      return null;
+    } catch (error) {
+      return failureReason(error);
     }
     try {
       return readRegularFile(descriptor, maxBytes);
-    } catch {
-      return null;
+    } catch (error) {
+      return failureReason(error) ?? { unreadable: 'read failed' };
     } finally {
       closeSync(descriptor);
     }
   };
+}
+
+/** Why a file could not be opened or read, in words; null when it does not exist. */
+function failureReason(error: unknown): Unreadable | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+  if (code === 'EACCES' || code === 'EPERM') return { unreadable: 'permission denied' };
+  if (code === 'EISDIR') return { unreadable: 'a directory, not a regular file' };
+  return { unreadable: code === undefined ? 'read failed' : `read failed (${code})` };
 }
 
 /**
@@ -42,6 +52,7 @@ export function fileSystemReader(baseDir: string = process.cwd(), options: { max
  */
 function readRegularFile(descriptor: number, maxBytes: number): Uint8Array | Unreadable {
   const stats = fstatSync(descriptor);
+  if (stats.isDirectory()) return { unreadable: 'a directory, not a regular file' };
   if (!stats.isFile()) return { unreadable: 'not a regular file' };
   const tooLarge = { unreadable: `larger than ${maxBytes} bytes` };
   if (stats.size > maxBytes) return tooLarge;

@@ -58,9 +58,8 @@ class LineParser extends EmbeddedActionsParser {
 
   // Speed: the alternatives and repetition bodies each rule uses are built once (the fields after
   // the rule), not per line: literal `OR([...])` and `MANY(() => ...)` arguments allocated an array
-  // and a closure per alternative for every line; building them once (with withToken below) saved
-  // ~50 ms of the 100,000-entry bench file (median of 15 runs). Chevrotain records the same
-  // grammar from these calls, so the railroad diagrams do not change.
+  // and a closure per alternative for every line; they are built once (with withToken below).
+  // Chevrotain records the same grammar from these calls, so the railroad diagrams do not change.
 
   mappingsFile = this.RULE('mappingsFile', (): LineSyntax[] => {
     const lines: LineSyntax[] = [];
@@ -206,8 +205,7 @@ function newEntrySyntax(): EntrySyntax {
 /**
  * The tokens with one more. Speed: the first token gets a new array of exactly one: pushing onto an
  * empty array reserved room for 17 tokens, and an entry line usually has one template piece and no
- * gap, so this spares 128 bytes per entry line, 13 MB of the 100,000-entry bench file's
- * allocations. Later tokens are pushed onto that array (it belongs to the entry alone): copying it
+ * gap, so this spares the unused room on every entry line. Later tokens are pushed onto that array (it belongs to the entry alone): copying it
  * for each one made a line of many pieces quadratic (F17).
  */
 function withToken(tokens: readonly IToken[], token: IToken): readonly IToken[] {

@@ -119,6 +119,7 @@ describe('Haraka plugin over real SMTP (two-tier mappings)', () => {
   let relayPort: number;
   let port25: number;
   let directory: string;
+  let harakaOutput: () => string;
 
   beforeAll(async () => {
     relayPort = await freePort();
@@ -134,6 +135,7 @@ describe('Haraka plugin over real SMTP (two-tier mappings)', () => {
     const startedAt = performance.now();
     const haraka = await startHaraka(directory, /imsmap: .* loaded \(generation 1\)/);
     expect(haraka.child.exitCode, haraka.output()).toBeNull();
+    harakaOutput = haraka.output;
     console.log(`Haraka test: Haraka ready in ${((performance.now() - startedAt) / 1000).toFixed(2)} s`);
   }, 40_000);
 
@@ -151,6 +153,11 @@ describe('Haraka plugin over real SMTP (two-tier mappings)', () => {
     const refused = await client.command('RCPT TO:<b@other.example>');
     expect(refused.text).toBe('550 5.7.1 Relaying not allowed: b@other.example');
     expect(refused.elapsedMs).toBeGreaterThanOrEqual(300);
+    // The log line names the connection (Haraka's id in brackets), not `[-]`.
+    const rejection = harakaOutput()
+      .split('\n')
+      .find((line) => line.includes('imsmap: rejected') && line.includes('b@other.example'));
+    expect(rejection).toMatch(/\[[0-9A-F]{8}-[0-9A-F-]{27}[^\]]*\] \[imsmap\] imsmap: rejected/i);
     // The positive delay holds for the rest of the transaction; the local recipient is accepted by host_list.
     const local = await client.command('RCPT TO:<c@corp.example>');
     expect(local.text).toBe('250 recipient <c@corp.example> OK');

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { bounded } from './smtp-client.js';
+import { WireReader } from './wire-reader.js';
 
 // A raw client of Postfix's policy delegation protocol for the tests: it writes requests exactly as given
 // and reads the answers as they arrive on the wire. Every wait is bounded.
@@ -18,31 +19,36 @@ export function policyRequest(attributes: Record<string, string>): string {
   return Object.entries(attributes).map(([name, value]) => `${name}=${value}\n`).join('') + '\n';
 }
 
+/**
+ * A RCPT request as Postfix 3.7 writes it, from the two-tier scenario's NAT firewall 192.168.10.1 to the
+ * MTA 192.168.10.25 on port 25, with the fields a test changes given as `overrides`.
+ */
+export function rcptRequest(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    request: 'smtpd_access_policy',
+    protocol_state: 'RCPT',
+    protocol_name: 'ESMTP',
+    client_address: '192.168.10.1',
+    client_port: '40000',
+    server_address: '192.168.10.25',
+    server_port: '25',
+    helo_name: 'mx.sender.example',
+    sender: 'alice@sender.example',
+    recipient: 'bob@corp.example',
+    instance: 'a1.b2.c3.1',
+    ...overrides,
+  };
+}
+
 /** One connection to a policy server. */
 export class PolicyClient {
-  private buffer = '';
-  private readonly answers: string[] = [];
-  private waiting: (() => void) | undefined;
-  private ended = false;
+  /** Answers end in an empty line, which belongs to the answer as received. */
+  private readonly reader = new WireReader('\n\n', true);
   private readonly closedPromise: Promise<void>;
   private sentAt = performance.now();
 
   private constructor(private readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let end: number;
-      while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-        this.answers.push(this.buffer.slice(0, end + 2));
-        this.buffer = this.buffer.slice(end + 2);
-      }
-      this.wake();
-    });
-    socket.on('end', () => {
-      this.ended = true;
-      this.wake();
-    });
-    socket.on('error', () => this.wake());
+    this.reader.attach(socket);
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
@@ -70,11 +76,7 @@ export class PolicyClient {
 
   /** The next answer. */
   async reply(waitMs?: number): Promise<PolicyReply> {
-    while (this.answers.length === 0) {
-      if (this.ended) throw new Error('the server closed the connection before answering');
-      await bounded(new Promise<void>((resolve) => (this.waiting = resolve)), 'a policy answer', waitMs);
-    }
-    const raw = this.answers.shift()!;
+    const raw = await this.reader.next('a policy answer', 'the server closed the connection before answering', waitMs);
     const action = /^action=(.*)\n\n$/.exec(raw)?.[1];
     if (action === undefined) throw new Error(`not an answer: ${JSON.stringify(raw)}`);
     return { action, raw, elapsedMs: performance.now() - this.sentAt };
@@ -87,17 +89,11 @@ export class PolicyClient {
 
   /** Whether the server ended the connection. */
   get isEnded(): boolean {
-    return this.ended;
+    return this.reader.ended;
   }
 
   /** Closes from our side. */
   close(): void {
     this.socket.destroy();
-  }
-
-  private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.();
   }
 }

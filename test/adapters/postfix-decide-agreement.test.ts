@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TupleError, type Decision } from '../../src/access/index.js';
 import { postfixAction, PolicyServer, type PolicyAnswer } from '../../src/adapters/postfix/index.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { ACCESS_OPTIONS, livePolicy, TWO_TIER } from './helpers.js';
 import { PolicyClient } from './policy-client.js';
 

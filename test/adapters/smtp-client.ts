@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
+import { WireReader } from './wire-reader.js';
 
 // A raw SMTP client for the real-SMTP tests: it shows replies exactly as they arrive on the wire,
 // measures how long each took, and sees the server close the connection. Every wait is bounded.
@@ -18,15 +19,13 @@ export interface WireReply {
 
 /** An SMTP connection from a chosen loopback address. */
 export class SmtpClient {
-  private buffer = '';
-  private lines: string[] = [];
-  private waiting: (() => void) | undefined;
-  private ended = false;
+  /** Reply lines, without their CRLF. */
+  private readonly reader = new WireReader('\r\n', false);
   private readonly closedPromise: Promise<void>;
   private sentAt = performance.now();
 
   private constructor(private socket: net.Socket | tls.TLSSocket) {
-    this.listen(socket);
+    this.reader.attach(socket);
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
@@ -44,7 +43,7 @@ export class SmtpClient {
   async reply(): Promise<WireReply> {
     const lines: string[] = [];
     for (;;) {
-      const line = await this.nextLine();
+      const line = await this.reader.next('a reply line', 'the server closed the connection before a complete reply');
       lines.push(line);
       // The last line of a reply has a space (or nothing) after the code; "ddd-" continues it.
       if (/^\d{3}(?: |$)/.test(line)) break;
@@ -71,7 +70,7 @@ export class SmtpClient {
       secure.once('error', reject);
     });
     this.socket = secure;
-    this.listen(secure);
+    this.reader.attach(secure);
     return ready;
   }
 
@@ -82,44 +81,12 @@ export class SmtpClient {
 
   /** Whether the server ended the connection. */
   get isEnded(): boolean {
-    return this.ended;
+    return this.reader.ended;
   }
 
   /** Closes from our side. */
   close(): void {
     this.socket.destroy();
-  }
-
-  private listen(socket: net.Socket): void {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let end: number;
-      while ((end = this.buffer.indexOf('\r\n')) >= 0) {
-        this.lines.push(this.buffer.slice(0, end));
-        this.buffer = this.buffer.slice(end + 2);
-      }
-      this.wake();
-    });
-    socket.on('end', () => {
-      this.ended = true;
-      this.wake();
-    });
-    socket.on('error', () => this.wake());
-  }
-
-  private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.();
-  }
-
-  private async nextLine(): Promise<string> {
-    while (this.lines.length === 0) {
-      if (this.ended) throw new Error('the server closed the connection before a complete reply');
-      await bounded(new Promise<void>((resolve) => (this.waiting = resolve)), 'a reply line');
-    }
-    return this.lines.shift()!;
   }
 }
 

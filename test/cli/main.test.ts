@@ -1,7 +1,7 @@
 // The CLI entry itself: --version and unknown commands.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runImsmap } from './helpers.js';
+import { runImsmap } from './harness.js';
 
 describe('imsmap --version', () => {
   it("prints the version of package.json, so that a release needs no second edit", async () => {

@@ -1,6 +1,6 @@
 // `imsmap match` (format.md X3, X4; examples.md E20), run through runCli with captured streams.
 import { describe, expect, it } from 'vitest';
-import { runImsmap } from './helpers.js';
+import { runImsmap } from './harness.js';
 
 describe('E20 — test -match transcript', () => {
   it('prints Match. with the saved items, or No match.', async () => {
@@ -50,7 +50,7 @@ describe('imsmap match', () => {
   });
 
   it('prompts on a terminal instead of echoing the target', async () => {
-    const run = await runImsmap(['match', '$D*'], { stdin: '123\n', tty: true });
+    const run = await runImsmap(['match', '$D*'], { stdin: '123\n', stdinTty: true });
     expect(run.stdout).toBe('Target: Match.\n 0 - 123\nTarget: ');
   });
 

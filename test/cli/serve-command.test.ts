@@ -2,9 +2,9 @@ import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'n
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { PolicyClient } from '../adapters/policy-client.js';
+import { PolicyClient, rcptRequest } from '../adapters/policy-client.js';
 import { bounded } from '../adapters/smtp-client.js';
-import { folderWith, runImsmap } from './helpers.js';
+import { folderWith, runImsmap } from './harness.js';
 import { serve, stopServers } from './serve-process.js';
 
 // `imsmap serve FILE` (policy.md PD6): refusing to start, and a real server process answering, logging,
@@ -54,18 +54,7 @@ function temporaryFolder(files: Record<string, string>): string {
   return folder;
 }
 
-const relay = {
-  request: 'smtpd_access_policy',
-  protocol_state: 'RCPT',
-  protocol_name: 'ESMTP',
-  client_address: '192.168.10.1',
-  client_port: '40000',
-  server_address: '192.168.10.25',
-  server_port: '25',
-  helo_name: 'mx.spammer.example',
-  sender: 'spam@spammer.example',
-  recipient: 'victim@elsewhere.example',
-};
+const relay = rcptRequest({ helo_name: 'mx.spammer.example', sender: 'spam@spammer.example', recipient: 'victim@elsewhere.example' });
 
 describe('a running imsmap serve', () => {
   test('answers, logs one JSON line per answer, reloads on SIGHUP, keeps the old tables on a broken file, stops on SIGTERM', async () => {

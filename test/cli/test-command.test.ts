@@ -1,7 +1,7 @@
 // `imsmap test` (format.md X1, X2, X4; examples.md E94), run through runCli with captured streams.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderWith, runImsmap } from './helpers.js';
+import { folderWith, runImsmap } from './harness.js';
 
 // E94's file: the table of E39 followed by the table of E40.
 const E94_FILE = [
@@ -107,7 +107,7 @@ describe('imsmap test — inputs and flags', () => {
   });
 
   it('prompts on a terminal instead of echoing the input', async () => {
-    const run = await runImsmap(['test', mappingsFile, '--table', 'SEND_ACCESS'], { stdin: 'tcp_local|bob@sesta.com|l|x@y\n', tty: true });
+    const run = await runImsmap(['test', mappingsFile, '--table', 'SEND_ACCESS'], { stdin: 'tcp_local|bob@sesta.com|l|x@y\n', stdinTty: true });
     expect(run.stdout).toBe(
       ['Input string: Output string: Mail Blocked', "Output flags: [0, 'N' (78)]", 'Input string: '].join('\n'),
     );

@@ -5,7 +5,7 @@ import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { compilePattern } from '../../src/compile/index.js';
 import { BacktrackingMatcher } from '../../src/compile/pattern-backtrack.js';
-import { foldAscii } from '../../src/compile/pattern-fold.js';
+import { foldAscii } from '../../src/syntax/case.js';
 import { AddressMatcher, LiteralStarMatcher } from '../../src/compile/pattern-specialised.js';
 import type { PatternItem } from '../../src/syntax/ast.js';
 import { back, glob, ip, lit, one, pattern, set, star, type Unnumbered } from './items.js';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { patternKeys, type PatternKey } from '../../src/compile/pattern-keys.js';
-import { parseStrictIpAddress } from '../../src/syntax/pattern/index.js';
+import { parseIpAddress } from '../../src/syntax/ip.js';
 import { back, glob, ip, lit, one, pattern, star, type Unnumbered } from './items.js';
 import { referenceMatch } from './reference-matcher.js';
 
@@ -13,7 +13,7 @@ const fold = (text: string): string => text.replace(/[A-Z]/g, (letter) => letter
 
 /** An address as a 128-bit number, IPv4 as ::ffff:a.b.c.d (P9.3); null when it does not parse strictly (P9.2). */
 function addressValue(text: string): bigint | null {
-  const address = parseStrictIpAddress(text);
+  const address = parseIpAddress(text);
   if (address === null) return null;
   const mapped = address instanceof ipaddr.IPv4 ? address.toIPv4MappedAddress() : address;
   return mapped.toByteArray().reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TupleError } from '../../src/access/schemas.js';
 import { diffMappings, type DiffReport } from '../../src/diff/index.js';
 import { loadMappings } from '../../src/syntax/node.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 
 const repoDir = path.resolve(import.meta.dirname, '../..');
 const pair = (name: string) => [`fixtures/diff/${name}/old.mappings`, `fixtures/diff/${name}/new.mappings`] as const;

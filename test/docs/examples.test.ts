@@ -1,17 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { AccessPolicy, TupleError, type AccessOptions } from '../../src/access/index.js';
 import { formatDecision } from '../../src/access/format.js';
-import { runCli } from '../../src/cli/main.js';
 import { formatResult } from '../../src/engine/format.js';
 import { compile, type CompileOptions, type MappingSet } from '../../src/engine/index.js';
 import { hasErrors } from '../../src/syntax/diagnostics.js';
 import { memoryReader, parseMappings } from '../../src/syntax/index.js';
+import { runImsmap } from '../cli/harness.js';
 import { examplesOf, markdownFiles, RUNNABLE_KINDS, shellWords, type Example, type MarkedBlock } from './markdown-examples.js';
 
 // Every block marked `example=…` in docs/ runs here (the convention is in markdown-examples.ts), so
@@ -151,16 +150,8 @@ async function consoleTranscript(example: Example, block: MarkedBlock): Promise<
   for (const { written, command } of consoleCommands(block.body)) {
     const [program, ...argv] = shellWords(command);
     expect(program, 'console blocks run imsmap only').toBe('imsmap');
-    let printed = '';
     // Standard output and standard error interleave as on a terminal.
-    const terminal = new Writable({
-      write(chunk, _encoding, callback) {
-        printed += String(chunk);
-        callback();
-      },
-    });
-    const stdin = Object.assign(Readable.from(['']), { isTTY: false });
-    const status = await runCli(argv, { stdin, stdout: terminal, stderr: terminal, cwd: folder });
+    const { status, output: printed } = await runImsmap(argv, { cwd: folder });
     expect(status, `exit status of: ${command}`).toBe(expectedStatus);
     transcript.push(...written, ...(printed === '' ? [] : printed.replace(/\n$/, '').split('\n')));
   }

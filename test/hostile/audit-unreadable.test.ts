@@ -1,7 +1,7 @@
 // Issue 11, item 11: the audit refuses to judge a file it cannot read instead of calling it an open relay.
 import { describe, expect, it } from 'vitest';
 import { auditMappings, loadMappings } from '../../src/index.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 
 describe('audit of an unreadable file', () => {
   it('says it cannot judge, never "yes"', () => {

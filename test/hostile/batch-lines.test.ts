@@ -1,6 +1,6 @@
 // Issue 11, item 10: a batch answers every input line in order, names the line of each error, exits 2 on a bad tuple.
 import { describe, expect, it } from 'vitest';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { hostileFolder } from './helpers.js';
 
 const TUPLE = '{"stage":"mail","srcChannel":"tcp_local","from":"a@example.com"}';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMappings } from '../../src/index.js';
 import { escapeControls } from '../../src/public/syntax.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { hostileFolder, placed } from './helpers.js';
 
 /** Any C0 control but TAB and LF, DEL, or a C1 control. */

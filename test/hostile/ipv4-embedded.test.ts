@@ -4,7 +4,7 @@
 // 198.51.100.1 in INTERNAL_IP that IPv6 client counted as internal.
 import { describe, expect, it } from 'vitest';
 import { renderIpAddress } from '../../src/access/index.js';
-import { isStrictIpAddress } from '../../src/access/schemas.js';
+import { isValidIpAddress } from '../../src/syntax/ip.js';
 import { decided, mappingsText, policyFor, SERVER } from '../access/helpers.js';
 import { mappings } from '../engine/helpers.js';
 
@@ -22,9 +22,9 @@ describe('A9 — rendering', () => {
   });
 
   it('IPv4 leading zeros are refused in the embedded quad too (A33 item 6)', () => {
-    expect(isStrictIpAddress('::ffff:010.1.2.3')).toBe(false);
-    expect(isStrictIpAddress('::198.051.100.1')).toBe(false);
-    expect(isStrictIpAddress('fe80::1%eth0')).toBe(false);
+    expect(isValidIpAddress('::ffff:010.1.2.3')).toBe(false);
+    expect(isValidIpAddress('::198.051.100.1')).toBe(false);
+    expect(isValidIpAddress('fe80::1%eth0')).toBe(false);
   });
 });
 

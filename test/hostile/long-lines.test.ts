@@ -1,7 +1,7 @@
 // F17: a logical line longer than 1,048,576 characters is `line-too-long` and skipped (issue 11, item 5).
 import { describe, expect, it } from 'vitest';
 import { parseMappings } from '../../src/index.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { hostileFolder, placed } from './helpers.js';
 
 describe('F17 line-too-long', () => {

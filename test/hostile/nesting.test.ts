@@ -1,7 +1,7 @@
 // F17: lookups nested deeper than 64 levels are `nesting-too-deep`, never a stack overflow (issue 11, item 2).
 import { describe, expect, it } from 'vitest';
 import { memoryReader, parseMappings } from '../../src/index.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { hostileFolder, placed } from './helpers.js';
 
 const OPENERS = { database: '${', mapping: '$|T;', routine: '$[a,b,', url: '$]', domain: '$}' };

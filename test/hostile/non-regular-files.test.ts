@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fileSystemReader, loadMappings, readMappingsFile } from '../../src/index.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { hostileFolder, placed } from './helpers.js';
 
 function fifoIn(folder: string): string {

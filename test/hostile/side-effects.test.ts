@@ -10,7 +10,7 @@ import { compile } from '../../src/engine/index.js';
 import { fileSequence } from '../../src/engine/node.js';
 import { auditMappings, lintMappings } from '../../src/lint/index.js';
 import { loadMappings } from '../../src/syntax/node.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 
 let directory: string;
 let counter: string;

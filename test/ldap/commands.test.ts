@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, temporaryDirectory } from '../adapters/helpers.js';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from '../cli/harness.js';
 import { MTA_DN, MTA_PASSWORD, Slapd } from './slapd.mjs';
 
 // `imsmap test` and `imsmap check` ask the configured directory; `lint` and `audit` never do (M13).

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { TupleError } from '../../src/access/schemas.js';
 import { auditMappings, type AuditReport } from '../../src/lint/audit.js';
 import { loadMappings, parseMappings } from '../../src/syntax/node.js';
-import { corpusDir, imsmap, repoDir } from './helpers.js';
+import { runImsmap } from '../cli/harness.js';
+import { corpusDir, repoDir } from './helpers.js';
 
 const FIXED = 'fixtures/two-tier/mappings';
 const OPEN_RELAY = 'fixtures/two-tier/mappings-open-relay';
@@ -26,7 +27,7 @@ describe('the two-tier site behind a NAT firewall', () => {
     expect(report.relayProof).toMatchObject({ id: 'gateway-relay', client: GATEWAY, port: 25, internal: true, srcChannel: 'tcp_intranet', dstChannel: 'tcp_local' });
     expect(report.gateway).toEqual({ address: GATEWAY, internal: true, entry: expect.objectContaining({ table: 'INTERNAL_IP', index: 1, line: 13 }) });
     expect(report.summary[0]).toMatch(/^OPEN RELAY: a client coming through the gateway 192\.168\.10\.1 .* is accepted \(tcp_intranet → tcp_local\)/);
-    expect(report.summary[1]).toMatch(/^GATEWAY INTERNAL: 192\.168\.10\.1 counts as internal: INTERNAL_IP entry 1 \(line 13\) decides\./);
+    expect(report.summary[1]).toMatch(/^GATEWAY INTERNAL: 192\.168\.10\.1 counts as internal: INTERNAL_IP entry at \S+\/fixtures\/two-tier\/mappings-open-relay:13 decides\./);
   });
 
   it('the fixed file is not: the gateway is external and relaying through it meets the anti-relay entry', () => {
@@ -35,9 +36,9 @@ describe('the two-tier site behind a NAT firewall', () => {
     expect(report.gateway).toMatchObject({ address: GATEWAY, internal: false, entry: { index: 1, line: 13 } });
     const gateway = report.checks.find((check) => check.id === 'gateway-relay')!;
     expect(gateway.stages.map((stage) => stage.summary)).toEqual([
-      'accepted (PORT_ACCESS entry 2 (line 21) permits it)',
+      `accepted (PORT_ACCESS entry at ${path.join(repoDir, FIXED)}:21 permits it)`,
       'accepted (no table of this stage is defined)',
-      'refused by ORIG_SEND_ACCESS entry 1 (line 27): 550 5.7.1 Relaying not allowed: relay-test@example.org',
+      `refused by ORIG_SEND_ACCESS entry at ${path.join(repoDir, FIXED)}:27: 550 5.7.1 Relaying not allowed: relay-test@example.org`,
     ]);
   });
 
@@ -60,7 +61,7 @@ describe('the two-tier site behind a NAT firewall', () => {
   it('says in plain words who is internal and who may send without AUTH on which port', () => {
     const summary = audit(FIXED).summary;
     expect(summary).toContain('Internal clients (INTERNAL_IP gives $Y): $(192.168.10.0/24) (line 14), 127.0.0.1 (line 15); every other client is external.');
-    expect(summary).toContain('Port 25 without AUTH: external clients are refused at connect (connect: refused by PORT_ACCESS entry 3 (line 22): 500 Please use port 587 to send mail).');
+    expect(summary).toContain(`Port 25 without AUTH: external clients are refused at connect (connect: refused by PORT_ACCESS entry at ${path.join(repoDir, FIXED)}:22: 500 Please use port 587 to send mail).`);
     expect(summary).toContain(
       'Port 587 without AUTH: the mappings accept relaying (tcp_submit → tcp_local); the tcp_submit channel is mustsaslserver (access.md A24), so the MTA itself demands AUTH there.',
     );
@@ -94,7 +95,7 @@ describe('other verdicts', () => {
 
 describe('imsmap audit', () => {
   it('exits 1 for the open relay through the gateway, and prints the proof first', async () => {
-    const run = await imsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY]);
+    const run = await runImsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY]);
     expect(run.status).toBe(1);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(`Audit of ${OPEN_RELAY} (gateway ${GATEWAY})`);
@@ -103,16 +104,16 @@ describe('imsmap audit', () => {
   });
 
   it('exits 0 for the fixed file, with or without the gateway', async () => {
-    expect((await imsmap(['audit', FIXED, '--gateway', GATEWAY])).status).toBe(0);
-    expect((await imsmap(['audit', FIXED])).status).toBe(0);
+    expect((await runImsmap(['audit', FIXED, '--gateway', GATEWAY])).status).toBe(0);
+    expect((await runImsmap(['audit', FIXED])).status).toBe(0);
   });
 
   it('without --gateway the open-relay file is not flagged: direct clients are refused at connect', async () => {
-    expect((await imsmap(['audit', OPEN_RELAY])).status).toBe(0);
+    expect((await runImsmap(['audit', OPEN_RELAY])).status).toBe(0);
   });
 
   it('prints one JSON object with --json, decisions reduced to their summaries and replies', async () => {
-    const run = await imsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY, '--json']);
+    const run = await runImsmap(['audit', OPEN_RELAY, '--gateway', GATEWAY, '--json']);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]!);
@@ -120,14 +121,14 @@ describe('imsmap audit', () => {
     expect(report.checks[0].stages[0]).toEqual({
       stage: 'connect',
       accepted: false,
-      summary: 'refused by PORT_ACCESS entry 3 (line 21): 500 Please use port 587 to send mail',
+      summary: `refused by PORT_ACCESS entry at ${OPEN_RELAY}:21: 500 Please use port 587 to send mail`,
       reply: ['500 Please use port 587 to send mail'],
     });
   });
 
   it('exits 2 for usage mistakes and unreadable files', async () => {
-    expect((await imsmap(['audit'])).status).toBe(2);
-    expect((await imsmap(['audit', FIXED, '--gateway', 'firewall'])).stderr).toContain("--gateway takes an IP address, not 'firewall'");
-    expect((await imsmap(['audit', 'fixtures/no-such'])).status).toBe(2);
+    expect((await runImsmap(['audit'])).status).toBe(2);
+    expect((await runImsmap(['audit', FIXED, '--gateway', 'firewall'])).stderr).toContain("--gateway takes an IP address, not 'firewall'");
+    expect((await runImsmap(['audit', 'fixtures/no-such'])).status).toBe(2);
   });
 });

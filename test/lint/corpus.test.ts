@@ -3,7 +3,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusDir, folderWith, imsmap, jsonLines } from './helpers.js';
+import { folderWith, runImsmap } from '../cli/harness.js';
+import { corpusDir, jsonLines } from './helpers.js';
 
 const emptyTemplatesAt = (...lines: number[]) => lines.map((line) => `empty-template@${line}`);
 
@@ -48,7 +49,7 @@ const corpusFiles = readdirSync(corpusDir).filter((name) => name.endsWith('.mapp
 
 describe('imsmap lint fixtures/corpus/*.mappings', async () => {
   // The glob is expanded by imsmap itself (micromatch), relative to the repository root, as in CI.
-  const run = await imsmap(['lint', '--format', 'json', 'fixtures/corpus/*.mappings']);
+  const run = await runImsmap(['lint', '--format', 'json', 'fixtures/corpus/*.mappings']);
   const diagnostics = jsonLines(run.stdout);
   const inFile = (name: string, severities: string[]) =>
     diagnostics
@@ -82,7 +83,7 @@ describe('imsmap lint fixtures/corpus/*.mappings', async () => {
   it('gross-2 is clean once the configuration declares the routine, by name or as image,routine', async () => {
     for (const routine of ['grosscheck', '/usr/local/gross/lib/grosscheck.so,grosscheck']) {
       const folder = folderWith({ 'imsmap.config.json': JSON.stringify({ routines: [routine] }) });
-      const declared = await imsmap(['lint', '--format', 'json', '--config', path.join(folder, 'imsmap.config.json'), path.join(corpusDir, 'gross-2.mappings')]);
+      const declared = await runImsmap(['lint', '--format', 'json', '--config', path.join(folder, 'imsmap.config.json'), path.join(corpusDir, 'gross-2.mappings')]);
       expect(declared.status).toBe(0);
       expect(jsonLines(declared.stdout)).toEqual([]);
     }

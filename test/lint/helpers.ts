@@ -1,16 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LintConfig } from '../../src/lint/config-types.js';
 import { defaultLintConfig } from '../../src/lint/config.js';
-import { runCli } from '../../src/cli/main.js';
 import { lintFile, lintMappings, loadLintConfig } from '../../src/lint/node.js';
 import { memoryReader, parseMappings } from '../../src/syntax/index.js';
 import type { Diagnostic } from '../../src/syntax/diagnostics.js';
 
-/** The repository root, as the CLI's working directory in tests. */
+/** The repository root. */
 export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The fixtures of the lint rules: one folder per rule code. */
@@ -48,39 +45,6 @@ export function expectations(file: string): string[] {
     .flatMap((line) => line.slice('! expect:'.length).split(','))
     .map((item) => item.trim())
     .filter((item) => item !== '');
-}
-
-/** Writes files into a fresh temporary folder and returns its path. */
-export function folderWith(files: Record<string, string>): string {
-  const folder = mkdtempSync(path.join(tmpdir(), 'imsmap-lint-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(folder, name), content);
-  return folder;
-}
-
-/** What one CLI run printed and returned. */
-export interface CliRun {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function collector(isTTY: boolean): { stream: Writable & { isTTY: boolean }; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      text += String(chunk);
-      callback();
-    },
-  });
-  return { stream: Object.assign(stream, { isTTY }), text: () => text };
-}
-
-/** Runs `imsmap <argv>` in `cwd` (default: the repository) with captured streams; `tty` marks standard output a terminal. */
-export async function imsmap(argv: string[], options: { cwd?: string; tty?: boolean } = {}): Promise<CliRun> {
-  const stdout = collector(options.tty === true);
-  const stderr = collector(false);
-  const status = await runCli(argv, { stdin: Readable.from([]), stdout: stdout.stream, stderr: stderr.stream, cwd: options.cwd ?? repoDir });
-  return { status, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** The JSON lines of `--format json` output. */

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleCatalogue } from '../../src/lint/catalogue.js';
-import { UNREADABLE_FILE } from '../../src/lint/parser-rules.js';
 import { expectations, found, lintFixture, lintFixturesDir } from './helpers.js';
 
 /** The findings a fixture is judged on: every error and warning, and any finding of the rule under test. */
@@ -13,7 +12,7 @@ function judged(code: string, file: string): string[] {
   return found(diagnostics, file);
 }
 
-describe.each(ruleCatalogue.filter((rule) => rule.code !== UNREADABLE_FILE).map((rule) => rule.code))('%s', (code) => {
+describe.each(ruleCatalogue.filter((rule) => rule.code !== 'unreadable-file').map((rule) => rule.code))('%s', (code) => {
   const folder = path.join(lintFixturesDir, code);
 
   it('has a fixture that triggers it exactly where annotated, and nothing else', () => {

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ruleCatalogue } from '../../src/lint/catalogue.js';
 import { SARIF_SCHEMA } from '../../src/lint/format/sarif.js';
-import { corpusDir, folderWith, imsmap, repoDir } from './helpers.js';
+import { folderWith, runImsmap } from '../cli/harness.js';
+import { corpusDir, repoDir } from './helpers.js';
 
 const level = z.enum(['none', 'note', 'warning', 'error']);
 const text = z.strictObject({ text: z.string().min(1) });
@@ -71,7 +72,7 @@ const sarifLog = z.strictObject({
 });
 
 describe('--format sarif', async () => {
-  const run = await imsmap(['lint', '--format', 'sarif', 'fixtures/invalid/f03-unindented.mappings', 'fixtures/lint/unreachable-entry/triggers.mappings']);
+  const run = await runImsmap(['lint', '--format', 'sarif', 'fixtures/invalid/f03-unindented.mappings', 'fixtures/lint/unreachable-entry/triggers.mappings']);
   const log = JSON.parse(run.stdout);
   const [sarifRun] = log.runs;
 
@@ -111,14 +112,14 @@ describe('--format sarif', async () => {
   it('roots relative URIs at the working folder and names files outside it by file: URI', async () => {
     expect(sarifRun.originalUriBaseIds['%SRCROOT%'].uri).toBe(pathToFileURL(repoDir).href.replace(/\/?$/, '/'));
     const outsideFile = path.join(folderWith({ 'gross-3.mappings': readFileSync(path.join(corpusDir, 'gross-3.mappings'), 'utf8') }), 'gross-3.mappings');
-    const outside = JSON.parse((await imsmap(['lint', '--format', 'sarif', outsideFile])).stdout);
+    const outside = JSON.parse((await runImsmap(['lint', '--format', 'sarif', outsideFile])).stdout);
     expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
       uri: pathToFileURL(outsideFile).href,
     });
   });
 
   it('maps info to the SARIF level note, and exits as the text format does', async () => {
-    const relay = await imsmap(['lint', '--format', 'sarif', 'fixtures/lint/no-anti-relay/triggers.mappings']);
+    const relay = await runImsmap(['lint', '--format', 'sarif', 'fixtures/lint/no-anti-relay/triggers.mappings']);
     expect(relay.status).toBe(0);
     expect(JSON.parse(relay.stdout).runs[0].results.map((entry: { level: string }) => entry.level)).toEqual(['note']);
     expect(run.status).toBe(1);

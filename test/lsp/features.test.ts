@@ -137,7 +137,7 @@ describe('imsmap lsp features', () => {
     });
     expect(answer.decision.action).toBe('reject');
     expect(answer.decision.delay).toEqual({ centiseconds: 30, scope: 'transaction' });
-    expect(answer.summary).toContain('refused by ORIG_SEND_ACCESS entry 1 (line 11): 550 5.7.1 Relaying not allowed: relay-test@example.org');
+    expect(answer.summary).toContain(`refused by ORIG_SEND_ACCESS entry at ${mainFile}:11: 550 5.7.1 Relaying not allowed: relay-test@example.org`);
     expect(answer.steps.map((step) => step.location.range.start.line)).toContain(10);
   });
 

@@ -17,7 +17,17 @@ function styles(color: boolean) {
   };
 }
 
-/** `file:line:col: severity code message`, the source line with a caret under the column, the hint, then a summary. */
+/**
+ * `file:line:column: severity: message [code]`, the one-line form of a diagnostic: the first line of
+ * each finding in lint's text report and the whole of it on the other commands' standard error.
+ */
+export function formatDiagnosticLine(diagnostic: Diagnostic, style = styles(false)): string {
+  const location = style.bold(`${escapeControls(diagnostic.file)}:${diagnostic.line}:${diagnostic.column}:`);
+  const severity = style.severity(diagnostic.severity, `${diagnostic.severity}:`);
+  return `${location} ${severity} ${escapeControls(diagnostic.message)} [${escapeControls(diagnostic.code)}]`;
+}
+
+/** The one-line form of each diagnostic, the source line with a caret under the column, the hint, then a summary. */
 export function formatText(report: LintReport): string {
   const style = styles(report.color);
   const out: string[] = [];
@@ -25,8 +35,7 @@ export function formatText(report: LintReport): string {
   for (const { diagnostics } of report.files) {
     for (const diagnostic of diagnostics) {
       counts[diagnostic.severity] += 1;
-      const location = style.bold(`${escapeControls(diagnostic.file)}:${diagnostic.line}:${diagnostic.column}:`);
-      out.push(`${location} ${style.severity(diagnostic.severity, diagnostic.severity)} ${escapeControls(diagnostic.code)} ${escapeControls(diagnostic.message)}`);
+      out.push(formatDiagnosticLine(diagnostic, style));
       const source = report.sourceLine(diagnostic.file, diagnostic.line);
       if (source !== undefined) {
         const [shown, caret] = codeFrame(source, diagnostic);

@@ -2,8 +2,8 @@ import ipaddr from 'ipaddr.js';
 import { TupleError } from '../../access/schemas.js';
 import { ACCESS_TABLES, RECIPIENT_TABLES } from '../../access/tables.js';
 import type { Entry, IpItem, PatternItem, Span } from '../../syntax/ast.js';
+import { addressText, lastAddress } from '../../syntax/ip.js';
 import { parsePattern } from '../../syntax/pattern/index.js';
-import { lastAddress } from '../addresses.js';
 import type { LintContext } from '../context.js';
 import { matchesEverything, patternCovers } from '../pattern-inclusion.js';
 import { describeTableResult, policyFor, relayTuple, unknowns } from '../probing.js';
@@ -35,7 +35,7 @@ function holdsPublicSpace(item: IpItem): boolean {
 }
 
 function subnetText(item: IpItem): string {
-  return `${ipaddr.fromByteArray([...item.network]).toString()}/${item.prefixLength}`;
+  return `${addressText(item.network)}/${item.prefixLength}`;
 }
 
 /** Why an INTERNAL_IP pattern makes broad or public space internal, or undefined. */
@@ -71,7 +71,7 @@ export const broadInternalIp: LintRule = {
       if (what === undefined) continue;
       yield {
         span: entry.patternSpan,
-        message: `INTERNAL_IP entry ${entry.index} makes ${what} internal: such clients may relay (access.md A24, A25)`,
+        message: `this INTERNAL_IP entry makes ${what} internal: such clients may relay (access.md A24, A25)`,
         hint: 'list only your own networks with $Y and end the table with "*  $N"',
       };
     }

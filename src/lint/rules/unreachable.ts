@@ -1,4 +1,4 @@
-import { asciiUpper } from '../../compile/template.js';
+import { asciiUpper } from '../../syntax/case.js';
 import type { Entry } from '../../syntax/ast.js';
 import type { LintContext } from '../context.js';
 import type { Preemption } from '../reachability.js';
@@ -19,8 +19,13 @@ function* preemptions(context: LintContext): Generator<Preemption> {
   }
 }
 
+// Entries are named by file and line: an entry number would skip the entries dropped for errors.
 function describe(entry: Entry): string {
-  return `entry ${entry.index} (line ${entry.patternSpan.line}, \`${entry.pattern}\`)`;
+  return `the entry at ${entryPlace(entry)} (\`${entry.pattern}\`)`;
+}
+
+function entryPlace(entry: Entry): string {
+  return `${entry.patternSpan.file}:${entry.patternSpan.line}`;
 }
 
 /** M2: an entry an earlier, always-ending entry takes every input from. */
@@ -37,8 +42,8 @@ export const unreachableEntry: LintRule = {
       if (isRepetition(found)) continue;
       yield {
         span: found.entry.patternSpan,
-        message: `entry ${found.entry.index} of ${found.entry.table} is never used: ${describe(found.by)} matches every string it matches and always ends the mapping`,
-        hint: `move it above entry ${found.by.index}, or delete it`,
+        message: `this ${found.entry.table} entry is never used: ${describe(found.by)} matches every string it matches and always ends the mapping`,
+        hint: `move it above the entry at ${entryPlace(found.by)}, or delete it`,
       };
     }
   },
@@ -57,7 +62,7 @@ export const duplicateEntry: LintRule = {
       if (!isRepetition(found)) continue;
       yield {
         span: found.entry.patternSpan,
-        message: `entry ${found.entry.index} of ${found.entry.table} repeats ${describe(found.by)} and is never used`,
+        message: `this ${found.entry.table} entry repeats ${describe(found.by)} and is never used`,
         hint: 'delete it',
       };
     }

@@ -1,7 +1,8 @@
-import ipaddr from 'ipaddr.js';
 import type { IToken } from 'chevrotain';
 import type { CharClass, CodeRange, IpItem, PatternItem, WildcardItem } from '../ast.js';
 import type { Problem, Severity, SyntaxCode } from '../diagnostics.js';
+import { asciiUpper } from '../case.js';
+import { parseIpAddress, subnetMask } from '../ip.js';
 import { patternParser, type RawPatternElement, type RawSet } from './parser.js';
 import {
   Backmatch,
@@ -59,7 +60,6 @@ const PERCENT = 0x25;
 
 /** P9.2: the characters an address run is made of. */
 const ADDRESS_CHARACTER = /^[0-9A-Fa-f.:]/;
-const ADDRESS_TEXT = /^[0-9A-Fa-f.:]+$/;
 const BIT_COUNT = /^[0-9]{1,3}$/;
 
 const MISSING_SEPARATOR_HINT = 'is the white space between pattern and template missing?';
@@ -77,8 +77,8 @@ export function parsePatternWithGrammar(text: string): ParsedPattern {
 
 /**
  * Parses a pattern without `$`: literal runs between `*` and `%` (P3), found without the lexer and
- * grammar; exported for the differential test. Speed: a third of the 100,000-entry bench file's
- * patterns are such, and they parse in 10 ms this way against 65 ms through Chevrotain. The items
+ * grammar; exported for the differential test. Speed: many patterns are such (a third of the
+ * bench file's), and this way skips Chevrotain's lexer and parser for them. The items
  * come from the same builder methods as the grammar path, and test/syntax/fast-paths.test.ts
  * checks on random text that both paths agree.
  */
@@ -94,62 +94,6 @@ export function parsePlainPattern(text: string): ParsedPattern {
   }
   if (runStart < text.length) builder.addLiteral(runStart, text.slice(runStart));
   return builder.finish();
-}
-
-/**
- * Parses an address as P9.2 demands: IPv4 as exactly four decimal parts 0–255 without leading
- * zeros, IPv6 in RFC 4291 text form (`::`, trailing dotted quad, no zone). Null when it is neither.
- */
-export function parseStrictIpAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  if (!ADDRESS_TEXT.test(text)) return null;
-  if (!text.includes(':')) return parseFourPartDecimal(text);
-  let hexText = text;
-  if (text.includes('.')) {
-    // ipaddr.js reads `::a.b.c.d` as IPv4-mapped and accepts leading zeros in a trailing dotted
-    // quad; RFC 4291 does neither, so the quad is checked alone and handed over as two hex groups.
-    const lastColon = text.lastIndexOf(':');
-    const quad = parseFourPartDecimal(text.slice(lastColon + 1));
-    if (!quad) return null;
-    const [a, b, c, d] = quad.octets;
-    hexText = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  // One parse rather than `isValid` then `parse`, which parsed twice: `isValid` is exactly
-  // "parse does not throw".
-  try {
-    return ipaddr.IPv6.parse(hexText);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * An IPv4 address written as ipaddr.js's `isValidFourPartDecimal` demands (four decimal parts,
- * 0–255, no leading zeros), or null. Speed: that check parses the text and the caller then parsed
- * it again; one parse, then comparing the address's canonical form (always four-part decimal) with
- * the text, decides the same and saved ~50 ms of the 100,000-entry bench file's 66,666 addresses
- * (median of 15 runs). test/syntax/fast-paths.test.ts checks the equivalence on random text.
- */
-function parseFourPartDecimal(text: string): ipaddr.IPv4 | null {
-  let address: ipaddr.IPv4;
-  try {
-    address = ipaddr.IPv4.parse(text);
-  } catch {
-    return null;
-  }
-  return address.toString() === text ? address : null;
-}
-
-/** Subnet masks as bytes, by family and prefix length; each made by ipaddr.js on first use. */
-const SUBNET_MASKS: Record<IpItem['family'], number[][]> = { ipv4: [], ipv6: [] };
-
-/**
- * The mask of a prefix length. Speed: there are only 33 + 129 masks. Building a mask object and
- * its byte array for every IP construct, with the `map` and `some` that used them, made the IP
- * constructs of the 100,000-entry bench file allocate 52 MB instead of 23 MB and cost ~35 ms.
- */
-function subnetMask(family: IpItem['family'], prefixLength: number): readonly number[] {
-  const ip = family === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6;
-  return (SUBNET_MASKS[family][prefixLength] ??= ip.subnetMaskFromPrefixLength(prefixLength).toByteArray());
 }
 
 function isSet(element: RawPatternElement): element is RawSet {
@@ -184,8 +128,8 @@ class PatternBuilder {
   finish(): ParsedPattern {
     if (this.pendingLazy) this.warnLazyWithoutEffect(this.pendingLazy, 'has no item after it');
     // Speed: an exact-size copy. Pushing grew `items` to room for 17 items, and the parse keeps
-    // every pattern's items: with the same for template nodes, the spare room was 15 MB of the
-    // 100,000-entry bench file's result, ~25 ms of collector copying (median of 15 runs).
+    // every pattern's items, so the spare room would live as long as the result and be copied by
+    // the collector.
     return { items: this.items.slice(), captureCount: this.captureCount, problems: this.problems };
   }
 
@@ -204,7 +148,7 @@ class PatternBuilder {
       case Percent:
         return this.addWildcard(token.startOffset, tokenEnd(token), 'one', ANY);
       case Glob: {
-        const letter = token.image[1]!.toUpperCase() as GlobLetter;
+        const letter = asciiUpper(token.image[1]!) as GlobLetter;
         const width = token.image[2] === '*' ? 'many' : 'one';
         const charClass: CharClass = { kind: 'glob', letter, ranges: GLOB_RANGES[letter] };
         return this.addWildcard(token.startOffset, tokenEnd(token), width, charClass);
@@ -335,7 +279,7 @@ class PatternBuilder {
     this.nextCapture(start, end);
   }
 
-  /** P9.1: address and bit count checked with ipaddr.js, host bits masked off. */
+  /** P9.1: address and bit count checked by the IP module, host bits masked off. */
   private addIp(token: IToken, form: IpItem['form'], closer: string): void {
     const image = token.image;
     const { start } = this.startItem(token.startOffset, false);
@@ -350,7 +294,7 @@ class PatternBuilder {
     const slash = body.indexOf('/');
     const address = slash < 0 ? body : body.slice(0, slash);
     const addressOffset = token.startOffset + 2;
-    const parsed = parseStrictIpAddress(address);
+    const parsed = parseIpAddress(address);
     if (!parsed) {
       const span = address ? { offset: addressOffset, length: address.length } : spanOf(token);
       this.report('error', 'bad-ip', `\`${address}\` is not an IPv4 or IPv6 address`, span);

@@ -1,5 +1,6 @@
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import type { TemplateNode } from '../ast.js';
+import { asciiUpper } from '../case.js';
 import type { Problem, Severity, SyntaxCode } from '../diagnostics.js';
 import { spanOf, unquote, type OffsetRange } from '../pattern/tokens.js';
 import { templateParser, type RawLookup, type RawTemplateElement } from './parser.js';
@@ -113,14 +114,6 @@ function openerBeyondNesting(tokens: readonly IToken[]): IToken | undefined {
   return undefined;
 }
 
-const HAS_ASCII_LOWER = /[a-z]/;
-const ASCII_LOWER_RUNS = /[a-z]+/g;
-
-/** Letters upper-cased, nothing else touched: case folding is ASCII-only throughout (P1, T7). */
-function asciiUpperCase(text: string): string {
-  // Most flags are written in upper case already; the test spares them the replace.
-  return HAS_ASCII_LOWER.test(text) ? text.replace(ASCII_LOWER_RUNS, (letters) => letters.toUpperCase()) : text;
-}
 
 function isLookup(element: RawTemplateElement): element is RawLookup {
   return 'opener' in element;
@@ -165,9 +158,9 @@ class TemplateBuilder {
         return { kind: 'quote', offset, length };
       case Control:
         if (inArgument) this.warnFlagInArgument(token);
-        return { kind: 'control', control: image[1]!.toUpperCase() as ControlLetter, offset, length };
+        return { kind: 'control', control: asciiUpper(image[1]!) as ControlLetter, offset, length };
       case FlagTest:
-        return { kind: 'flagTest', flag: asciiUpperCase(image.slice(2)), whenSet: image[1] === ':', offset, length };
+        return { kind: 'flagTest', flag: asciiUpper(image.slice(2)), whenSet: image[1] === ':', offset, length };
       case FlagTestWithoutFlag:
         this.report('error', 'dangling-dollar', `\`${image}\` needs a flag character after it`, spanOf(token));
         return null;
@@ -214,7 +207,7 @@ class TemplateBuilder {
       const message = `\`${token.image}\` sets flag \`${written}\`, which no table gives a meaning; was \`$$\` meant?`;
       this.report('warning', 'suspicious-flag', message, spanOf(token));
     }
-    return { kind: 'flag', flag: asciiUpperCase(written), offset: token.startOffset, length: token.image.length };
+    return { kind: 'flag', flag: asciiUpper(written), offset: token.startOffset, length: token.image.length };
   }
 
   private warnFlagInArgument(token: IToken): void {
@@ -286,7 +279,7 @@ class TemplateBuilder {
           const why = opener.tokenType === MappingOpen ? 'an empty table name' : 'no `;` after the table name';
           this.report('error', 'bad-construct-header', `\`$|table;argument|\` with ${why}`, { offset, length: 2 });
         }
-        return { kind: 'mapping', table: asciiUpperCase(table), argument: nodes, offset, length };
+        return { kind: 'mapping', table: asciiUpper(table), argument: nodes, offset, length };
       }
       case RoutineOpen:
       case RoutineOpenWithoutHeader: {

@@ -2,28 +2,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { repoDir } from './helpers.js';
+import { runImsmap, type CliRun } from './harness.js';
 
-async function lint(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const status = await runCli(['lint', ...args], {
-    stdin: Readable.from([]),
-    stdout: sink((text) => (stdout += text)),
-    stderr: sink((text) => (stderr += text)),
-    cwd: repoDir,
-  });
-  return { status, stdout, stderr };
+/** `imsmap lint <args>` in the repository. */
+function lint(...args: string[]): Promise<CliRun> {
+  return runImsmap(['lint', ...args]);
 }
 
 describe('imsmap lint', () => {
@@ -38,7 +22,7 @@ describe('imsmap lint', () => {
     expect(status).toBe(0);
     expect(stdout).toBe(
       [
-        'fixtures/f09-missing-template.mappings:4:3: warning empty-template entry has no template: when it matches, the output is the empty string',
+        'fixtures/f09-missing-template.mappings:4:3: warning: entry has no template: when it matches, the output is the empty string [empty-template]',
         '    none-here',
         '    ^~~~~~~~~',
         '1 file checked: 0 errors, 1 warning, 0 infos',
@@ -52,7 +36,7 @@ describe('imsmap lint', () => {
     expect(status).toBe(1);
     // The file's ORIG_SEND_ACCESS has no anti-relay entry: the lint stage adds that as an info (test/lint).
     expect(stdout.split('\n').slice(4)).toEqual([
-      'fixtures/invalid/f08-entry-syntax.mappings:7:13: error dangling-dollar dangling "$" at the end of the line',
+      'fixtures/invalid/f08-entry-syntax.mappings:7:13: error: dangling "$" at the end of the line [dangling-dollar]',
       '    broken  $N$',
       '              ^',
       '  hint: write "$$" for a literal dollar sign',
@@ -64,15 +48,15 @@ describe('imsmap lint', () => {
   it('names included files as reached from the path given, and quotes their lines', async () => {
     const { status, stdout } = await lint('fixtures/invalid/f07-include-errors.mappings');
     expect(status).toBe(1);
-    expect(stdout).toContain('fixtures/includes/cycle-b.inc:2:2: error include-cycle ');
+    expect(stdout).toContain('fixtures/includes/cycle-b.inc:2:2: error: include cycle: "fixtures/includes/cycle-a.inc" is already being read [include-cycle]\n');
     expect(stdout).toContain('\n  <cycle-a.inc\n   ^~~~~~~~~~~\n');
-    expect(stdout).toContain('fixtures/includes/continued.inc:2:7: error continuation-at-eof ');
+    expect(stdout).toContain('fixtures/includes/continued.inc:2:7: error: continuation at end of file: the last line ends in a backslash [continuation-at-eof]\n');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 file checked: 5 errors, 0 warnings, 0 infos');
   });
 
   it('quotes a line with invalid UTF-8 as decoded, caret under the bad byte', async () => {
     const { stdout } = await lint('fixtures/invalid/f01-invalid-utf8.mappings');
-    expect(stdout).toContain('fixtures/invalid/f01-invalid-utf8.mappings:4:6: error invalid-utf8 ');
+    expect(stdout).toContain('fixtures/invalid/f01-invalid-utf8.mappings:4:6: error: invalid UTF-8 byte sequence [invalid-utf8]\n');
     expect(stdout).toContain('\n    caf\ufffd  $Y\n       ^\n');
   });
 
@@ -82,7 +66,7 @@ describe('imsmap lint', () => {
     writeFileSync(mappings, 'T\n\tab\t$Y$\n');
     const { status, stdout } = await lint(mappings);
     expect(status).toBe(1);
-    expect(stdout).toContain(`${mappings}:2:7: error dangling-dollar `);
+    expect(stdout).toContain(`${mappings}:2:7: error: dangling "$" at the end of the line [dangling-dollar]\n`);
     expect(stdout).toContain('\n  \tab\t$Y$\n  \t  \t  ^\n');
   });
 
@@ -90,7 +74,7 @@ describe('imsmap lint', () => {
     const { status, stdout } = await lint('fixtures/f11-size-limits.mappings');
     expect(status).toBe(0);
     const lines = stdout.split('\n');
-    const at = lines.findIndex((line) => line.startsWith('fixtures/f11-size-limits.mappings:5:262: warning long-template '));
+    const at = lines.findIndex((line) => line.startsWith('fixtures/f11-size-limits.mappings:5:262: warning: ') && line.endsWith(' [long-template]'));
     expect(lines[at + 1]).toBe(`  …${'q'.repeat(18)}  ${'u'.repeat(100)}…`);
     expect(lines[at + 2]).toBe(`  ${' '.repeat(21)}^${'~'.repeat(99)}`);
   });
@@ -98,8 +82,8 @@ describe('imsmap lint', () => {
   it('checks several files and exits 2 when one cannot be read, still reporting the others', async () => {
     const { status, stdout } = await lint('fixtures/f09-missing-template.mappings', 'fixtures/no-such.mappings');
     expect(status).toBe(2);
-    expect(stdout).toContain('fixtures/f09-missing-template.mappings:4:3: warning empty-template ');
-    expect(stdout).toContain('fixtures/no-such.mappings:1:1: error unreadable-file ');
+    expect(stdout).toContain('fixtures/f09-missing-template.mappings:4:3: warning: entry has no template: when it matches, the output is the empty string [empty-template]\n');
+    expect(stdout).toContain('fixtures/no-such.mappings:1:1: error: cannot read the file: no such file [unreadable-file]\n');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('2 files checked: 1 error, 1 warning, 0 infos');
   });
 
@@ -122,7 +106,7 @@ describe('imsmap lint', () => {
   });
 
   it('prints nothing but exits 0 for a clean file in JSON', async () => {
-    expect(await lint('-f', 'json', 'fixtures/example.mappings')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(await lint('-f', 'json', 'fixtures/example.mappings')).toMatchObject({ status: 0, output: '' });
   });
 
   it('exits 2 with usage for an unknown format or no files', async () => {

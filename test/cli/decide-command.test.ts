@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { folderWith, runImsmap } from '../cli/helpers.js';
+import { folderWith, runImsmap } from './harness.js';
 
 // `imsmap decide FILE [--json] [--debug] [--options JSON] [TUPLE_JSON…]` on the two-tier fixture (issue 4).
 

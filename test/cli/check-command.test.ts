@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runImsmap } from '../cli/helpers.js';
+import { runImsmap } from './harness.js';
 import { ROOT, temporaryDirectory } from '../adapters/helpers.js';
 
 // `imsmap check FILE CASES…` on the example project's files and on case files written here.
@@ -76,9 +76,9 @@ describe('imsmap check', () => {
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('10 passed, 1 failed');
   });
 
-  test('--coverage lists the entries no case reached, before the count', async () => {
+  test('--coverage text lists the entries no case reached, before the count', async () => {
     const file = caseFile('partial.json', { cases: TWO_FAILURES.cases.slice(0, 1) });
-    const run = await runImsmap(['check', MAPPINGS, file, '--coverage'], { cwd: ROOT });
+    const run = await runImsmap(['check', MAPPINGS, file, '--coverage', 'text'], { cwd: ROOT });
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').slice(1)).toEqual([
       'Coverage: 1 of 9 entries reached (11.1%)',
@@ -96,16 +96,25 @@ describe('imsmap check', () => {
     ]);
   });
 
-  test('--coverage-format json: every entry reached by the example cases', async () => {
-    const run = await runImsmap(['check', MAPPINGS, CASES, '--coverage-format', 'json'], { cwd: ROOT });
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(JSON.parse(lines.at(-2)!)).toEqual({ entries: 9, reached: 9, unreached: [] });
+  test('--coverage json: every entry reached by the example cases; standard output holds only the report', async () => {
+    const run = await runImsmap(['check', MAPPINGS, CASES, '--coverage', 'json'], { cwd: ROOT });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ entries: 9, reached: 9, unreached: [] });
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^\d+ passed, 0 failed$/);
   });
 
-  test('--coverage-format lcov --coverage-file writes a tracefile CI tools read', async () => {
+  test('--coverage lcov takes its value (not a case file) and prints a whole tracefile, final newline included', async () => {
+    const file = caseFile('partial-lcov-stdout.json', { cases: TWO_FAILURES.cases.slice(0, 1) });
+    const run = await runImsmap(['check', MAPPINGS, file, '--coverage', 'lcov'], { cwd: ROOT });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^TN:imsmap\nSF:[^\n]+\n(DA:\d+,\d+\n)+LF:9\nLH:1\nend_of_record\n$/);
+    expect(run.stderr).toContain('1 passed, 0 failed\n');
+  });
+
+  test('--coverage lcov --coverage-file writes a tracefile CI tools read', async () => {
     const file = caseFile('partial-lcov.json', { cases: TWO_FAILURES.cases.slice(0, 1) });
     const output = path.join(scratch.directory, 'rules.lcov');
-    const run = await runImsmap(['check', MAPPINGS, file, '--coverage-format', 'lcov', '--coverage-file', output], { cwd: ROOT });
+    const run = await runImsmap(['check', MAPPINGS, file, '--coverage', 'lcov', '--coverage-file', output], { cwd: ROOT });
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(readFileSync(output, 'utf8')).toBe(
       [
@@ -140,9 +149,9 @@ describe('imsmap check', () => {
 
   test('usage mistakes and a mappings file with errors exit 2', async () => {
     expect((await runImsmap(['check', MAPPINGS], { cwd: ROOT })).stderr).toContain('missing the case file(s)');
-    const format = await runImsmap(['check', MAPPINGS, CASES, '--coverage-format', 'html'], { cwd: ROOT });
+    const format = await runImsmap(['check', MAPPINGS, CASES, '--coverage', 'html'], { cwd: ROOT });
     expect(format.status).toBe(2);
-    expect(format.stderr).toContain('--coverage-format must be one of text, json, lcov');
+    expect(format.stderr).toContain("--coverage takes one of text, json, lcov, not 'html'");
     const broken = caseFile('broken.mappings', 'INTERNAL_IP\n  $(10.0.0.0/8  $Y\n');
     const run = await runImsmap(['check', broken, CASES], { cwd: ROOT });
     expect(run.status).toBe(2);
