@@ -617,7 +617,7 @@ function holdsMapped(words: readonly number[], prefixLength: number): boolean {
 /**
  * A CIDR table of blocklist shape has a handful of prefix lengths, and a probe address must be looked
  * up in each: six hashes and six reads of the filter per probe, where most find nothing. A mask of the
- * families with a key under the address's leading bits (the top 16 at most, 256 KB per address space)
+ * families with a key under the address's leading bits (the top 16 at most: one 32-bit mask per value of those bits and address space)
  * leaves the one or two lengths that can hold it, and none for an address outside every block.
  * Families of prefixes shorter than those bits are in the always-looked-up mask. Bits per key count
  * keep small tables small: about two buckets per key, from 16 buckets up.
