@@ -22,8 +22,19 @@ function displayColumn(line: string, offset: number): number {
   return column;
 }
 
+/** Runs `then` once the next frame has been drawn. */
+export function afterNextFrame(then: () => void): void {
+  requestAnimationFrame(() => setTimeout(then));
+}
+
 /** Lines coloured above and below those in view, so that scrolling a little shows coloured text at once. */
 const MARGIN_LINES = 40;
+
+/**
+ * At most this many lines are coloured before a frame; more (a new file, a jump) are shown plain and
+ * coloured right after it, so that the answers come first.
+ */
+const COLOURED_BEFORE_FRAME = 20;
 
 /**
  * The mappings editor: a plain textarea (so typing, selection, undo and screen readers work as
@@ -40,6 +51,8 @@ export class MappingsEditor {
   private colouredHtml: Array<string | undefined> = [];
   /** The lines the colour layer holds, [from, to). */
   private shown = { from: 0, to: 0 };
+  /** Whether lines shown plain are to be coloured after the next frame. */
+  private colouringLater = false;
 
   constructor(
     readonly input: HTMLTextAreaElement,
@@ -138,14 +151,27 @@ export class MappingsEditor {
   }
 
   /** Fills the colour layer with lines [from, to) (0-based, clipped to the text), placed at their own line. */
-  private showLines(from: number, to: number): void {
+  private showLines(from: number, to: number, colourAll = false): void {
     this.shown = { from: Math.max(0, from), to: Math.min(this.lines.length, to) };
     let html = '';
+    let coloured = 0;
     for (let index = this.shown.from; index < this.shown.to; index++) {
-      html += this.colouredHtml[index] ??= lineHtml(this.lines[index - 1], this.lines[index]!);
+      const line = this.lines[index]!;
+      let lineText = this.colouredHtml[index];
+      if (lineText === undefined && (colourAll || coloured++ < COLOURED_BEFORE_FRAME)) {
+        lineText = this.colouredHtml[index] = lineHtml(this.lines[index - 1], line);
+      }
+      html += lineText ?? `<span>${escapeHtml(line)}\n</span>`;
     }
     this.colours.innerHTML = html;
     this.colours.style.top = `${this.shown.from * LINE_HEIGHT_EM}em`;
+    if (coloured > COLOURED_BEFORE_FRAME && !this.colouringLater) {
+      this.colouringLater = true;
+      afterNextFrame(() => {
+        this.colouringLater = false;
+        this.showLines(this.shown.from, this.shown.to, true);
+      });
+    }
   }
 }
 
