@@ -34,15 +34,10 @@ export interface Evaluated {
   explaining: AccessPolicy | string;
 }
 
-/**
- * Parses and compiles the file (no includes: the page has no other files, F7) and builds the policies
- * from the options text. The file is compiled again after every edit and asked a few probes, and an
- * explained answer tries every entry anyway: building the tables' indexes would cost more than the
- * linear scan they save (results are the same either way).
- */
+/** Parses and compiles the file (no includes: the page has no other files, F7) and builds the policies from the options text. */
 export function evaluateFile(mappings: string, optionsText: string): Evaluated {
   const parsed = parseMappings(mappings, { file: FILE });
-  const set = compile(parsed, { linearScan: true });
+  const set = compile(parsed);
   return { parsed, set, policy: policyFor(set, optionsText, false), explaining: policyFor(set, optionsText, true) };
 }
 
