@@ -21,24 +21,27 @@ type AnswerBody =
 /** The answer to one line of the probes pane (1-based line). */
 export type Answer = { line: number; text: string } & AnswerBody;
 
-/** The edited file parsed and compiled, with the access policy its options give (or why there is none). */
+/**
+ * The edited file parsed and compiled, with the access policy its options give (or why there is
+ * none), and the same policy asking for explained traces (M1), whose steps show captures and the
+ * entries passed over: an explanation costs a step per entry tried, so only the answers shown
+ * unfolded are explained.
+ */
 export interface Evaluated {
   parsed: ParsedMappings;
   set: MappingSet;
   policy: AccessPolicy | string;
+  explaining: AccessPolicy | string;
 }
 
-/**
- * Parses and compiles the file (no includes: the page has no other files, F7) and builds the policy
- * from the options text, asking for explained traces (M1) so each step shows its captures.
- */
+/** Parses and compiles the file (no includes: the page has no other files, F7) and builds the policies from the options text. */
 export function evaluateFile(mappings: string, optionsText: string): Evaluated {
   const parsed = parseMappings(mappings, { file: FILE });
   const set = compile(parsed);
-  return { parsed, set, policy: policyFor(set, optionsText) };
+  return { parsed, set, policy: policyFor(set, optionsText, false), explaining: policyFor(set, optionsText, true) };
 }
 
-function policyFor(set: MappingSet, optionsText: string): AccessPolicy | string {
+function policyFor(set: MappingSet, optionsText: string, explain: boolean): AccessPolicy | string {
   let options: unknown = {};
   if (optionsText.trim() !== '') {
     try {
@@ -48,7 +51,7 @@ function policyFor(set: MappingSet, optionsText: string): AccessPolicy | string 
     }
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return 'must be a JSON object';
-  const policy = AccessPolicy.create(set, { ...options, explain: true });
+  const policy = AccessPolicy.create(set, { ...options, explain });
   return policy instanceof TupleError ? policy.message : policy;
 }
 
@@ -58,12 +61,19 @@ export function answerLines(evaluated: Evaluated, probes: string): Answer[] {
   probes.split('\n').forEach((raw, index) => {
     const text = raw.trim();
     if (text === '' || text.startsWith('!')) return;
-    answers.push({ line: index + 1, text, ...answerOne(evaluated, text) });
+    answers.push({ line: index + 1, text, ...answerOne(evaluated, text, false) });
   });
   return answers;
 }
 
-function answerOne({ set, policy }: Evaluated, text: string): AnswerBody {
+/** The answer again, with explained traces. */
+export function explained(evaluated: Evaluated, answer: Answer): Answer {
+  return { line: answer.line, text: answer.text, ...answerOne(evaluated, answer.text, true) };
+}
+
+function answerOne(evaluated: Evaluated, text: string, explain: boolean): AnswerBody {
+  const { set } = evaluated;
+  const policy = explain ? evaluated.explaining : evaluated.policy;
   if (text.startsWith('{')) {
     let tuple: unknown;
     try {
@@ -79,7 +89,7 @@ function answerOne({ set, policy }: Evaluated, text: string): AnswerBody {
   const space = text.search(/\s/);
   const table = space < 0 ? text : text.slice(0, space);
   const probe = space < 0 ? '' : text.slice(space).trim();
-  return { kind: 'mapping', table, probe, result: set.mapSync(table, probe, { explain: true }) };
+  return { kind: 'mapping', table, probe, result: set.mapSync(table, probe, { explain }) };
 }
 
 /** The engine results an answer holds: the mapping, or each table a decision consulted. */

@@ -3,9 +3,10 @@
  * library's browser build, the trace of the chosen answer highlighted in the file, and the whole
  * state in the URL fragment.
  */
-import { lintMappings, memoryReader, type Diagnostic } from '../../src/browser.js';
-import { answerLines, evaluateFile, FILE, mappingsOf, type Answer, type Evaluated } from './answers.js';
-import { MappingsEditor, type LineMark } from './editor.js';
+import { memoryReader, type Diagnostic } from '../../src/browser.js';
+import { IncrementalLinter } from '../../src/lint/incremental.js';
+import { answerLines, evaluateFile, explained, FILE, mappingsOf, type Answer, type Evaluated } from './answers.js';
+import { afterNextFrame, MappingsEditor, type LineMark } from './editor.js';
 import { answerBody, answerTitle, diagnosticItem, el } from './render.js';
 import { decodeState, encodeState, exampleState, type Example, type PlaygroundState } from './state.js';
 
@@ -34,11 +35,19 @@ const goTo = (line: number, column?: number) => editor.goTo(line, column);
 
 let evaluated: Evaluated | null = null;
 let answers: Answer[] = [];
+/** The answers explained so far, by position: the chosen one, and those whose trace was unfolded. */
+let explainedAnswers = new Map<number, Answer>();
 let chosen = 0;
 let diagnostics: readonly Diagnostic[] = [];
 let lintTimer: ReturnType<typeof setTimeout> | undefined;
+/** Edits of the file come faster than frames when a key repeats: they are answered once per frame. */
+let pendingFrame = false;
+const linter = new IncrementalLinter();
 let fragmentTimer: ReturnType<typeof setTimeout> | undefined;
 let writtenFragment = '';
+/** When the key behind the next edit of the file went down, for the timing the browser tests read. */
+let keyDownAt: number | undefined;
+let keystrokes = 0;
 
 function currentState(): PlaygroundState {
   return { mappings: mappingsInput.value, probes: probesInput.value, options: optionsInput.value };
@@ -61,8 +70,17 @@ function markedLines(answer: Answer | undefined): Map<number, LineMark> {
   return lines;
 }
 
+/** The answer at a position with explained traces, explained once per version of the file. */
+function explainedAnswer(index: number): Answer | undefined {
+  const answer = answers[index];
+  if (answer === undefined || evaluated === null) return undefined;
+  let found = explainedAnswers.get(index);
+  if (found === undefined) explainedAnswers.set(index, (found = explained(evaluated, answer)));
+  return found;
+}
+
 function renderMarks(): void {
-  editor.mark(markedLines(answers[chosen]), diagnostics);
+  editor.mark(markedLines(explainedAnswer(chosen)), diagnostics);
 }
 
 function choose(index: number): void {
@@ -72,7 +90,7 @@ function choose(index: number): void {
     for (const details of item.querySelectorAll('details')) details.open = position === index;
   }
   renderMarks();
-  const lines = markedLines(answers[index]);
+  const lines = markedLines(explainedAnswer(index));
   const deciding = [...lines].find(([, mark]) => mark === 'applied') ?? [...lines][0];
   if (deciding) editor.reveal(deciding[0]);
 }
@@ -89,7 +107,7 @@ function renderAnswers(): void {
       'li',
       { class: `answer ${answer.kind === 'decision' ? answer.decision.action : answer.kind}`, 'data-line': String(answer.line) },
       title,
-      answerBody(answer, goTo, index === chosen),
+      answerBody(answer, goTo, index === chosen, () => explainedAnswer(index)!),
     );
   });
   answersList.replaceChildren(...items);
@@ -99,19 +117,18 @@ function renderAnswers(): void {
 function renderDiagnostics(): void {
   diagnosticCount.textContent = diagnostics.length === 0 ? 'none' : String(diagnostics.length);
   diagnosticsList.replaceChildren(...diagnostics.map((diagnostic) => diagnosticItem(diagnostic, goTo)));
-  renderMarks();
 }
 
 /** Lints the file as it stands (parser and lint rules, suppression comments read from the text itself). */
 function lintNow(): void {
   if (evaluated === null) return;
-  diagnostics = lintMappings(evaluated.parsed, { readFile: memoryReader({ [FILE]: mappingsInput.value }) });
+  diagnostics = linter.lint(evaluated.parsed, { readFile: memoryReader({ [FILE]: mappingsInput.value }) });
   renderDiagnostics();
+  renderMarks();
 }
 
 /** Answers the probe lines against the file; the file is parsed and compiled again only when it changed. */
 function update(fileChanged: boolean): void {
-  const started = performance.now();
   if (fileChanged || evaluated === null) {
     editor.render();
     evaluated = evaluateFile(mappingsInput.value, optionsInput.value);
@@ -123,12 +140,20 @@ function update(fileChanged: boolean): void {
   optionsError.textContent = typeof evaluated.policy === 'string' ? `Access options: ${evaluated.policy}` : '';
   optionsInput.setAttribute('aria-invalid', String(typeof evaluated.policy === 'string'));
   answers = answerLines(evaluated, probesInput.value);
+  explainedAnswers = new Map();
   if (chosen >= answers.length) chosen = 0;
   renderAnswers();
   renderMarks();
-  // Read by the browser tests: how long the last answer took, when the first came, whether the link is current.
-  document.body.dataset.updateMs = (performance.now() - started).toFixed(2);
-  document.body.dataset.firstAnswerMs ??= performance.now().toFixed(2);
+  // Read by the browser tests and bench/playground.bench.mjs: when the first frame showing the first
+  // answer (from the page's start) and the answer to the latest key (from the key going down) came.
+  const pressed = fileChanged ? keyDownAt : undefined;
+  keyDownAt = undefined;
+  afterNextFrame(() => {
+    document.body.dataset.firstAnswerMs ??= performance.now().toFixed(2);
+    if (pressed === undefined) return;
+    document.body.dataset.keystrokeMs = (performance.now() - pressed).toFixed(2);
+    document.body.dataset.keystrokes = String(++keystrokes);
+  });
   document.body.dataset.fragment = 'pending';
   clearTimeout(fragmentTimer);
   fragmentTimer = setTimeout(writeFragment, FRAGMENT_DELAY_MS);
@@ -170,9 +195,15 @@ exampleSelect.addEventListener('change', () => {
   const example = PLAYGROUND_EXAMPLES.find((candidate) => candidate.id === exampleSelect.value);
   if (example) load(exampleState(example));
 });
+mappingsInput.addEventListener('keydown', (event) => (keyDownAt = event.timeStamp));
 mappingsInput.addEventListener('input', () => {
   exampleSelect.value = '';
-  update(true);
+  if (pendingFrame) return;
+  pendingFrame = true;
+  requestAnimationFrame(() => {
+    pendingFrame = false;
+    update(true);
+  });
 });
 optionsInput.addEventListener('input', () => update(true));
 probesInput.addEventListener('input', () => update(false));

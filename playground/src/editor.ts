@@ -23,13 +23,37 @@ function displayColumn(line: string, offset: number): number {
   return column;
 }
 
+/** Runs `then` once the next frame has been drawn. */
+export function afterNextFrame(then: () => void): void {
+  requestAnimationFrame(() => setTimeout(then));
+}
+
+/** Lines coloured above and below those in view, so that scrolling a little shows coloured text at once. */
+const MARGIN_LINES = 40;
+
+/**
+ * At most this many lines are coloured before a frame; more (a new file, a jump) are shown plain and
+ * coloured right after it, so that the answers come first.
+ */
+const COLOURED_BEFORE_FRAME = 20;
+
 /**
  * The mappings editor: a plain textarea (so typing, selection, undo and screen readers work as
  * everywhere) over two layers it keeps in step: the text coloured by the project's lexers, and the
- * marks (entries of the chosen answer, diagnostics) placed by line and column.
+ * marks (entries of the chosen answer, diagnostics) placed by line and column. The colour layer
+ * holds only the lines in view and a margin: laying out and painting every line of a long file
+ * after each keystroke cost more than the answer.
  */
 export class MappingsEditor {
   private lineCount = 0;
+  /** The lines as last rendered. */
+  private lines: string[] = [];
+  /** Each line's coloured HTML, made when the line is first shown; undefined until then and after it changed. */
+  private colouredHtml: Array<string | undefined> = [];
+  /** The lines the colour layer holds, [from, to). */
+  private shown = { from: 0, to: 0 };
+  /** Whether lines shown plain are to be coloured after the next frame. */
+  private colouringLater = false;
 
   constructor(
     readonly input: HTMLTextAreaElement,
@@ -40,23 +64,48 @@ export class MappingsEditor {
     input.addEventListener('scroll', () => this.followScroll());
   }
 
-  /** Re-colours the text; call after each change of the textarea's value. */
+  /**
+   * Re-colours the text; call after each change of the textarea's value. Only the lines between the
+   * unchanged start and end are coloured again, with the line after them: a continuation backslash
+   * (F2) on the line before decides how a line is coloured.
+   */
   render(): void {
-    const text = this.input.value;
-    const lines = text.split('\n');
-    this.colours.innerHTML = colouredHtml(lines, highlightMappings(text));
+    const lines = this.input.value.split('\n');
+    const before = this.lines;
+    let start = 0;
+    while (start < before.length && start < lines.length && before[start] === lines[start]) start++;
+    let oldEnd = before.length;
+    let newEnd = lines.length;
+    while (oldEnd > start && newEnd > start && before[oldEnd - 1] === lines[newEnd - 1]) {
+      oldEnd--;
+      newEnd--;
+    }
+    if (newEnd < lines.length && oldEnd < before.length) {
+      newEnd++;
+      oldEnd++;
+    }
+    this.colouredHtml.splice(start, oldEnd - start, ...new Array<undefined>(newEnd - start));
+    this.lines = lines;
     if (lines.length !== this.lineCount) {
       this.lineCount = lines.length;
       this.gutter.textContent = Array.from(lines, (_line, index) => index + 1).join('\n');
     }
-    this.followScroll();
+    this.followScroll(true);
   }
 
-  /** Shows the entries of the chosen answer and the diagnostics: line bands and underlines. */
+  /** Shows the entries of the chosen answer and the diagnostics: line bands (one per run of lines alike) and underlines. */
   mark(lines: ReadonlyMap<number, LineMark>, diagnostics: readonly Diagnostic[]): void {
     const text = this.input.value.split('\n');
     const parts: string[] = [];
-    for (const [line, mark] of lines) parts.push(`<div class="band ${mark}" style="top:${(line - 1) * LINE_HEIGHT_EM}em"></div>`);
+    const sorted = [...lines].sort(([a], [b]) => a - b);
+    for (let index = 0; index < sorted.length; ) {
+      const [first, mark] = sorted[index]!;
+      let count = 1;
+      while (sorted[index + count]?.[0] === first + count && sorted[index + count]![1] === mark) count++;
+      const height = count === 1 ? '' : `;height:${count * LINE_HEIGHT_EM}em`;
+      parts.push(`<div class="band ${mark}" style="top:${(first - 1) * LINE_HEIGHT_EM}em${height}"></div>`);
+      index += count;
+    }
     for (const diagnostic of diagnostics) {
       const source = text[diagnostic.line - 1] ?? '';
       const start = displayColumn(source, diagnostic.column - 1);
@@ -89,31 +138,59 @@ export class MappingsEditor {
     }
   }
 
-  private followScroll(): void {
-    const { scrollLeft, scrollTop } = this.input;
+  /** Moves the layers with the textarea's scrolling, and colours the lines coming into view (all shown lines when `changed`). */
+  private followScroll(changed = false): void {
+    const { scrollLeft, scrollTop, clientHeight } = this.input;
+    const lineHeight = parseFloat(getComputedStyle(this.input).lineHeight) || 1;
+    const first = Math.floor(scrollTop / lineHeight);
+    const last = first + Math.ceil(clientHeight / lineHeight);
+    if (changed || first < this.shown.from || Math.min(last, this.lines.length) > this.shown.to) this.showLines(first - MARGIN_LINES, last + MARGIN_LINES);
     const shift = `translate(${-scrollLeft}px, ${-scrollTop}px)`;
     this.colours.style.transform = shift;
     this.marks.style.transform = shift;
     this.gutter.style.transform = `translateY(${-scrollTop}px)`;
   }
+
+  /** Fills the colour layer with lines [from, to) (0-based, clipped to the text), placed at their own line. */
+  private showLines(from: number, to: number, colourAll = false): void {
+    this.shown = { from: Math.max(0, from), to: Math.min(this.lines.length, to) };
+    let html = '';
+    let coloured = 0;
+    for (let index = this.shown.from; index < this.shown.to; index++) {
+      const line = this.lines[index]!;
+      let lineText = this.colouredHtml[index];
+      if (lineText === undefined && (colourAll || coloured++ < COLOURED_BEFORE_FRAME)) {
+        lineText = this.colouredHtml[index] = lineHtml(this.lines[index - 1], line);
+      }
+      html += lineText ?? `<span>${escapeHtml(line)}\n</span>`;
+    }
+    this.colours.innerHTML = html;
+    this.colours.style.top = `${this.shown.from * LINE_HEIGHT_EM}em`;
+    if (coloured > COLOURED_BEFORE_FRAME && !this.colouringLater) {
+      this.colouringLater = true;
+      afterNextFrame(() => {
+        this.colouringLater = false;
+        this.showLines(this.shown.from, this.shown.to, true);
+      });
+    }
+  }
 }
 
-/** The lines as HTML with each highlighted run in a span of its kind; a final newline keeps the heights equal. */
-function colouredHtml(lines: readonly string[], tokens: readonly HighlightToken[]): string {
-  const html: string[] = [];
-  let next = 0;
-  lines.forEach((line, index) => {
-    const number = index + 1;
-    let position = 0;
-    let out = '';
-    for (; next < tokens.length && tokens[next]!.line === number; next++) {
-      const token = tokens[next]!;
-      if (token.start < position) continue;
-      out += escapeHtml(line.slice(position, token.start));
-      out += `<span class="t-${token.kind}">${escapeHtml(line.slice(token.start, token.start + token.length))}</span>`;
-      position = token.start + token.length;
-    }
-    html.push(out + escapeHtml(line.slice(position)));
-  });
-  return `${html.join('\n')}\n`;
+/**
+ * One line of the colour layer: its highlighted runs in spans of their kind and its newline, in a
+ * block of its own (style.css). `previous` is the line before it, if any.
+ */
+function lineHtml(previous: string | undefined, line: string): string {
+  // The line is coloured with the one before it, which says whether it continues that line (F2).
+  const tokens: readonly HighlightToken[] = highlightMappings(previous === undefined ? line : `${previous}\n${line}`);
+  const number = previous === undefined ? 1 : 2;
+  let position = 0;
+  let html = '<span>';
+  for (const token of tokens) {
+    if (token.line !== number || token.start < position) continue;
+    html += escapeHtml(line.slice(position, token.start));
+    html += `<span class="t-${token.kind}">${escapeHtml(line.slice(token.start, token.start + token.length))}</span>`;
+    position = token.start + token.length;
+  }
+  return `${html}${escapeHtml(line.slice(position))}\n</span>`;
 }

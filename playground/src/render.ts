@@ -38,13 +38,31 @@ function entryButton(entry: EntryRef, goTo: GoTo): HTMLElement {
   return button;
 }
 
-/** The trace of one mapping (M1): each entry tried, its captures, and the control that ended the step. */
-function traceTable(result: MappingResult, goTo: GoTo, open: boolean): HTMLElement {
+/** Consecutive entries passed over for one reason are shown as one row from this many on. */
+const SKIPPED_RUN = 3;
+
+/** The rows of the entries passed over before a step: one per entry, or one per long run of entries passed over alike. */
+function skippedRows(skipped: NonNullable<TraceStep['skipped']>, goTo: GoTo): HTMLElement[] {
+  const rows: HTMLElement[] = [];
+  for (let index = 0; index < skipped.length; ) {
+    const { entry, reason } = skipped[index]!;
+    let count = 1;
+    while (skipped[index + count]?.reason === reason && skipped[index + count]!.entry.index === entry.index + count) count++;
+    if (count < SKIPPED_RUN) count = 1;
+    const last = skipped[index + count - 1]!.entry;
+    const what = count === 1 ? entryButton(entry, goTo) : el('span', {}, entryButton(entry, goTo), ` to #${last.index}, line ${last.line}`);
+    const why = count === 1 ? `passed over: ${reason}` : `${count} entries passed over: ${reason}`;
+    rows.push(el('tr', { class: 'skipped' }, el('td', {}, what), el('td', { colspan: '3' }, why)));
+    index += count;
+  }
+  return rows;
+}
+
+/** The rows of a trace: each entry tried, its captures, and the control that ended the step. */
+function traceRows(result: MappingResult, goTo: GoTo): HTMLElement[] {
   const rows: HTMLElement[] = [];
   for (const step of result.trace) {
-    for (const skipped of step.skipped ?? []) {
-      rows.push(el('tr', { class: 'skipped' }, el('td', {}, entryButton(skipped.entry, goTo)), el('td', { colspan: '3' }, `passed over: ${skipped.reason}`)));
-    }
+    rows.push(...skippedRows(step.skipped ?? [], goTo));
     const captures = step.captures?.map((capture, index) => `$${index}=${JSON.stringify(capture)}`).join(' ');
     const ending = step.outcome === 'applied' ? `$${step.control}: ${CONTROL_MEANING[step.control]}` : OUTCOME_MEANING[step.outcome];
     rows.push(
@@ -65,19 +83,36 @@ function traceTable(result: MappingResult, goTo: GoTo, open: boolean): HTMLEleme
       ),
     );
   }
-  if (rows.length === 0) return el('p', { class: 'trace-empty' }, 'No entry matched.');
+  return rows;
+}
+
+/**
+ * The trace of one mapping (M1), folded unless `open`. Its table is made from `explained`, the same
+ * mapping with explained steps, when it is first unfolded.
+ */
+function traceTable(result: MappingResult, goTo: GoTo, open: boolean, explained: () => MappingResult): HTMLElement {
+  if (result.trace.length === 0) return el('p', { class: 'trace-empty' }, 'No entry matched.');
   const details = el(
     'details',
     { class: 'trace' },
     el('summary', {}, `Trace of ${result.table}: ${result.trace.length} step${result.trace.length === 1 ? '' : 's'}`),
-    el(
-      'table',
-      {},
-      el('thead', {}, el('tr', {}, ...['Entry', 'Pattern → template', 'String before → after', 'Ended by'].map((name) => el('th', { scope: 'col' }, name)))),
-      el('tbody', {}, ...rows),
-    ),
-  );
-  (details as HTMLDetailsElement).open = open;
+  ) as HTMLDetailsElement;
+  const fill = () => {
+    if (details.querySelector('table')) return;
+    details.append(
+      el(
+        'table',
+        {},
+        el('thead', {}, el('tr', {}, ...['Entry', 'Pattern → template', 'String before → after', 'Ended by'].map((name) => el('th', { scope: 'col' }, name)))),
+        el('tbody', {}, ...traceRows(explained(), goTo)),
+      ),
+    );
+  };
+  details.addEventListener('toggle', () => details.open && fill());
+  if (open) {
+    fill();
+    details.open = true;
+  }
   return details;
 }
 
@@ -124,14 +159,22 @@ export function answerTitle(answer: Answer): string {
   return `${answer.table} ${JSON.stringify(answer.probe)}: ${mappingSummary(answer.result)}`;
 }
 
-/** The body of an answer: the decision's facts and, per table consulted, its trace (unfolded for the chosen answer). */
-export function answerBody(answer: Answer, goTo: GoTo, chosen: boolean): HTMLElement {
+/**
+ * The body of an answer: the decision's facts and, per table consulted, its trace (unfolded for the
+ * chosen answer). `explained` gives the answer with explained traces, asked for when a trace unfolds.
+ */
+export function answerBody(answer: Answer, goTo: GoTo, chosen: boolean, explained: () => Answer): HTMLElement {
   if (answer.kind === 'error') return el('div', { class: 'answer-body' });
-  if (answer.kind === 'mapping') return el('div', { class: 'answer-body' }, traceTable(answer.result, goTo, chosen));
+  if (answer.kind === 'mapping') {
+    const explainedResult = () => (explained() as typeof answer).result;
+    return el('div', { class: 'answer-body' }, traceTable(answer.result, goTo, chosen, explainedResult));
+  }
   const consulted = answer.decision.results.filter((result) => result.outcome !== 'absent');
   const absent = answer.decision.results.filter((result) => result.outcome === 'absent').map((result) => result.table);
-  const tables = consulted.map((result) =>
-    el(
+  const tables = consulted.map((result) => {
+    // The explained decision consults the same tables in the same order.
+    const explainedMapping = () => (explained() as typeof answer).decision.results[answer.decision.results.indexOf(result)]!.mapping!;
+    return el(
       'section',
       { class: 'table-result' },
       el(
@@ -145,9 +188,9 @@ export function answerBody(answer: Answer, goTo: GoTo, chosen: boolean): HTMLEle
         result.mapping?.entry ? entryButton(result.mapping.entry, goTo) : '',
       ),
       ...result.warnings.map((warning) => el('p', { class: 'warning' }, `warning: ${warning}`)),
-      result.mapping ? traceTable(result.mapping, goTo, chosen) : null,
-    ),
-  );
+      result.mapping ? traceTable(result.mapping, goTo, chosen, explainedMapping) : null,
+    );
+  });
   const absentNote = absent.length === 0 ? null : el('p', { class: 'trace-empty' }, `Not in the file, so not consulted: ${absent.join(', ')}.`);
   return el('div', { class: 'answer-body' }, decisionFacts(answer.decision), ...tables, absentNote);
 }

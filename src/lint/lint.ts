@@ -7,7 +7,7 @@ import { lintRules, ruleFor } from './catalogue.js';
 import type { LintConfig } from './config-types.js';
 import { defaultLintConfig } from './config.js';
 import { LintContext } from './context.js';
-import type { RuleFinding } from './rule.js';
+import type { LintRule, RuleFinding } from './rule.js';
 import { applySuppressions } from './suppress.js';
 
 /** Options of {@link lintMappings} and the Node entry's lintFile. */
@@ -38,11 +38,20 @@ function asDiagnostic(code: string, severity: Severity, finding: RuleFinding): D
  * the configuration sets (rules set to `off` dropped), less what suppression comments name.
  */
 export function lintMappings(parsed: ParsedMappings, options: LintOptions = {}): Diagnostic[] {
+  return lintWith(parsed, options, (rule, context) => rule.check(context));
+}
+
+/** lintMappings with each rule's findings from `findingsOf`, which may reuse those of an earlier check (IncrementalLinter). */
+export function lintWith(
+  parsed: ParsedMappings,
+  options: LintOptions,
+  findingsOf: (rule: LintRule, context: LintContext) => Iterable<RuleFinding>,
+): Diagnostic[] {
   const config = options.config ?? defaultLintConfig(path.resolve());
   const context = new LintContext(parsed, config);
   const found: Diagnostic[] = [...parsed.diagnostics];
   for (const rule of lintRules) {
-    for (const finding of rule.check(context)) found.push(asDiagnostic(rule.code, rule.defaultSeverity, finding));
+    for (const finding of findingsOf(rule, context)) found.push(asDiagnostic(rule.code, rule.defaultSeverity, finding));
   }
   const reader = options.readFile ?? noFiles;
   // A file that cannot be read again has no suppressions (as in the parser, F14).
@@ -68,10 +77,10 @@ function inReadingOrder(diagnostics: Diagnostic[], files: readonly string[]): Di
   const rank = new Map(files.map((file, index) => [path.normalize(file), index]));
   const fileRank = (file: string) => rank.get(path.normalize(file)) ?? files.length;
   return diagnostics
-    .map((diagnostic, order) => ({ diagnostic, order }))
+    .map((diagnostic, order) => ({ diagnostic, order, file: fileRank(diagnostic.file) }))
     .sort(
       (a, b) =>
-        fileRank(a.diagnostic.file) - fileRank(b.diagnostic.file) ||
+        a.file - b.file ||
         a.diagnostic.line - b.diagnostic.line ||
         a.diagnostic.column - b.diagnostic.column ||
         a.order - b.order,

@@ -194,6 +194,7 @@ function move(steps: readonly Step[], states: readonly number[], code: number): 
  * construct does not swallow into its address.
  */
 const READABLE = [...'xyzghijklmnopqrstuvw@-_abcdef0123456789.XYZGHIJKLMNOPQRSTUVWABCDEF'].map((character) => character.codePointAt(0)!);
+const READABLE_RANK = new Map(READABLE.map((code, rank) => [code, rank]));
 
 /** One code point per elementary interval of the steps, a readable one where the interval has one, the most readable first. */
 function witnessCodes(steps: readonly Step[]): number[] {
@@ -202,7 +203,7 @@ function witnessCodes(steps: readonly Step[]): number[] {
     const high = (bounds[index + 1] ?? MAX_CODE_POINT + 1) - 1;
     return READABLE.find((code) => code >= low && code <= high) ?? low;
   });
-  const rank = (code: number) => (READABLE.includes(code) ? READABLE.indexOf(code) : READABLE.length);
+  const rank = (code: number) => READABLE_RANK.get(code) ?? READABLE.length;
   return codes.sort((a, b) => rank(a) - rank(b));
 }
 
@@ -361,6 +362,8 @@ export function patternKey(items: readonly PatternItem[]): string {
 
 /** Whether a pattern matches every string. */
 export function matchesEverything(items: readonly PatternItem[]): boolean {
+  // Only stars can match the empty string and every text: the proof is run for those patterns alone.
+  if (!items.every((item) => item.kind === 'wildcard' && item.width === 'many')) return false;
   return patternCovers(items, [ANY_STAR]);
 }
 

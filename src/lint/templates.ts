@@ -13,12 +13,27 @@ const FAILING_KINDS: ReadonlySet<TemplateNode['kind']> = new Set([
   'sequence',
 ]);
 
+/**
+ * The flattened node lists by template: every rule walks every template, and entries with the same
+ * template text share its parsed nodes, so each template is flattened once.
+ */
+const flattened = new WeakMap<readonly TemplateNode[], readonly TemplateNode[]>();
+
 /** Every node of a template, arguments included, in expansion order (T1, T8). */
-export function* templateNodes(nodes: readonly TemplateNode[]): Generator<TemplateNode> {
-  for (const node of nodes) {
-    yield node;
-    if ('argument' in node) yield* templateNodes(node.argument);
+export function templateNodes(nodes: readonly TemplateNode[]): readonly TemplateNode[] {
+  let all = flattened.get(nodes);
+  if (all === undefined) {
+    const collected: TemplateNode[] = [];
+    const collect = (list: readonly TemplateNode[]): void => {
+      for (const node of list) {
+        collected.push(node);
+        if ('argument' in node) collect(node.argument);
+      }
+    };
+    collect(nodes);
+    flattened.set(nodes, (all = collected));
   }
+  return all;
 }
 
 /**

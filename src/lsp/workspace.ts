@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LintConfig } from '../lint/config-types.js';
 import { ConfigError, defaultLintConfig } from '../lint/config.js';
 import { LintContext } from '../lint/context.js';
-import { lintMappings } from '../lint/lint.js';
+import { IncrementalLinter } from '../lint/incremental.js';
 import { findLintConfig, isIgnored, loadLintConfig } from '../lint/node.js';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
@@ -42,6 +42,8 @@ export interface CheckedDocument {
 export class MappingsWorkspace {
   private readonly texts = new Map<string, string>();
   private readonly checks = new Map<string, CheckedDocument>();
+  /** Each open document's linter, which reuses what an edit left unchanged. */
+  private readonly linters = new Map<string, IncrementalLinter>();
   private readonly disk: IncludeReader;
 
   constructor(private readonly root: string) {
@@ -69,6 +71,7 @@ export class MappingsWorkspace {
   close(file: string): void {
     this.texts.delete(path.resolve(this.root, file));
     this.checks.delete(file);
+    this.linters.delete(file);
   }
 
   /** Whether a document is open. */
@@ -88,12 +91,14 @@ export class MappingsWorkspace {
     const config = found instanceof ConfigError ? defaultLintConfig(this.root) : found;
     // An open document always reads; a closed one that cannot be read is `unreadable-file`, not empty.
     const parsed = readMappingsFile(file, this.reader);
+    let linter = this.linters.get(file);
+    if (linter === undefined) this.linters.set(file, (linter = new IncrementalLinter()));
     const checked: CheckedDocument = {
       file,
       text,
       parsed,
       context: new LintContext(parsed, config),
-      diagnostics: isIgnored(file, config, this.root) ? [] : lintMappings(parsed, { config, readFile: this.reader }),
+      diagnostics: isIgnored(file, config, this.root) ? [] : linter.lint(parsed, { config, readFile: this.reader }),
     };
     if (found instanceof ConfigError) checked.configError = found;
     this.checks.set(file, checked);

@@ -1,10 +1,14 @@
 // M2 pre-emption: patternCovers must be a proof — true only when every string the later pattern
 // matches is matched by the earlier one — checked here against cases and against the real matcher.
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePattern } from '../../src/compile/index.js';
-import { matchesEverything, patternCovers } from '../../src/lint/pattern-inclusion.js';
+import { matchesEverything, patternCovers, patternKey, sampleInput } from '../../src/lint/pattern-inclusion.js';
 import { findPreemptions, PAIRWISE_LIMIT } from '../../src/lint/reachability.js';
+import { alwaysEnds, mayContinue } from '../../src/lint/templates.js';
+import type { Table } from '../../src/syntax/ast.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { parsePattern } from '../../src/syntax/pattern/index.js';
 
@@ -70,6 +74,33 @@ describe('patternCovers', () => {
   });
 });
 
+/**
+ * M2 by its definition, the reference the indexed search is held to: every entry against every
+ * earlier always-ending entry since the last that may continue, in order.
+ */
+function preemptionsByScan(table: Table): string[] {
+  const found: string[] = [];
+  let candidates: Table['entries'] = [];
+  for (const entry of table.entries) {
+    const key = patternKey(entry.patternItems);
+    const by = candidates.find(
+      (candidate) =>
+        matchesEverything(candidate.patternItems) ||
+        patternKey(candidate.patternItems) === key ||
+        (!candidate.patternItems.some((item) => item.kind === 'backmatch') &&
+          compilePattern(candidate.patternItems).match(sampleInput(entry.patternItems)) !== null &&
+          patternCovers(candidate.patternItems, entry.patternItems)),
+    );
+    if (by) {
+      found.push(`${entry.index}<${by.index}`);
+      continue;
+    }
+    if (mayContinue(entry)) candidates = [];
+    if (alwaysEnds(entry)) candidates.push(entry);
+  }
+  return found;
+}
+
 function preempted(text: string): string[] {
   const [table] = parseMappings(text).tables;
   return findPreemptions(table!).map(({ entry, by }) => `${entry.index}<${by.index}`);
@@ -97,6 +128,33 @@ describe('findPreemptions', () => {
 
   it('names the first entry that covers, and leaves narrower earlier entries alone', () => {
     expect(preempted('T\n  a*  $Y\n  *  $N\n  ab  $N\n  a  $Y\n')).toEqual(['3<1', '4<1']);
+  });
+
+  it('finds what trying every earlier entry finds, in every table of the fixtures', () => {
+    const fixtures = path.join(import.meta.dirname, '../../fixtures');
+    const files = readdirSync(fixtures, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.mappings'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const name of files) {
+      for (const table of parseMappings(readFileSync(path.join(fixtures, name))).tables) {
+        const indexed = findPreemptions(table).map(({ entry, by }) => `${entry.index}<${by.index}`);
+        expect(indexed, `${name} ${table.name}`).toEqual(preemptionsByScan(table));
+      }
+    }
+  });
+
+  it('finds what trying every earlier entry finds, in random tables', () => {
+    const piece = fc.constantFrom('a', 'B', '.', '|', '@', '*', '%', '$D*', '$[ab]*', '1', '$0*', 'tcp_local|', '$(10.0.0.0/8)', '$(10.1.0.0/16)', '10.1.2.3', '${::ffff:10.0.0.0/104}');
+    const pattern = fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    const template = fc.constantFrom('$Y', '$N', '$E$Y', '$C$Y', 'a$0$C', '$:A$Y', '$|T;x|', 'x');
+    const entries = fc.array(fc.tuple(pattern, template), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(entries, (pairs) => {
+        const [table] = parseMappings(`T\n${pairs.map(([p, t]) => `  ${p}  ${t}`).join('\n')}\n`).tables;
+        if (table === undefined) return;
+        expect(findPreemptions(table).map(({ entry, by }) => `${entry.index}<${by.index}`)).toEqual(preemptionsByScan(table));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it(`checks tables of more than ${PAIRWISE_LIMIT} entries for catch-alls and repeated patterns only`, () => {
