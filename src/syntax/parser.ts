@@ -216,17 +216,22 @@ function withToken(tokens: readonly IToken[], token: IToken): readonly IToken[] 
   return tokens;
 }
 
-/** The one line parser instance, built at module load; exported for railroad diagrams. */
-export const lineParser = new LineParser();
+let builtLineParser: LineParser | undefined;
+
+/** The one line parser instance, built on first use (its self-analysis is costly); exported for railroad diagrams. */
+export function lineParser(): LineParser {
+  return (builtLineParser ??= new LineParser());
+}
 
 /** Lexes and parses logical lines joined by LF (each one terminated) into one LineSyntax per line. */
 export function parseLineStructure(text: string): LineSyntax[] {
-  const lexed = lineLexer.tokenize(text);
-  lineParser.input = lexed.tokens;
-  const lines = lineParser.mappingsFile();
-  const failure = lexed.errors[0]?.message ?? lineParser.errors[0]?.message;
+  const lexed = lineLexer().tokenize(text);
+  const parser = lineParser();
+  parser.input = lexed.tokens;
+  const lines = parser.mappingsFile();
+  const failure = lexed.errors[0]?.message ?? parser.errors[0]?.message;
   // The singleton parser would otherwise keep the whole token vector alive until the next file.
-  lineParser.input = [];
+  parser.input = [];
   // The lexer and grammar are total (see above); a failure here is a bug in them, not bad input.
   if (failure !== undefined) throw new Error(`line grammar rejected its input: ${failure}`);
   return lines;

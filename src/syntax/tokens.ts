@@ -13,10 +13,9 @@ import { createToken, Lexer, type IMultiModeLexerDefinition, type TokenType } fr
  * which Chevrotain cannot work out itself and needs for its first-character optimisation.
  */
 function startCharsExcept(excluded: string): number[] {
+  const skip = new Set([...excluded].map((character) => character.charCodeAt(0)));
   const codes: number[] = [];
-  for (let code = 0; code <= 0xffff; code++) {
-    if (!excluded.includes(String.fromCharCode(code))) codes.push(code);
-  }
+  for (let code = 0; code <= 0xffff; code++) if (!skip.has(code)) codes.push(code);
   return codes;
 }
 
@@ -85,5 +84,13 @@ export const allTokens: TokenType[] = [
   DanglingDollar,
 ];
 
-/** The line lexer, built once: positions come from our own line map, so only offsets are tracked. */
-export const lineLexer = new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+let builtLineLexer: Lexer | undefined;
+
+/**
+ * The line lexer, built on first use (building it is most of the cost of loading this module, and a
+ * command that parses nothing should not pay it). Positions come from our own line map, so only
+ * offsets are tracked.
+ */
+export function lineLexer(): Lexer {
+  return (builtLineLexer ??= new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true }));
+}

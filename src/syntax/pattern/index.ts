@@ -71,8 +71,9 @@ export function parsePattern(text: string): ParsedPattern {
 
 /** Parses a pattern through the Chevrotain lexer and grammar; exported for the differential test. */
 export function parsePatternWithGrammar(text: string): ParsedPattern {
-  patternParser.input = patternLexer.tokenize(text).tokens;
-  return new PatternBuilder().build(patternParser.pattern());
+  const parser = patternParser();
+  parser.input = patternLexer().tokenize(text).tokens;
+  return new PatternBuilder().build(parser.pattern());
 }
 
 /**

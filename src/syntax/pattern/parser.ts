@@ -130,5 +130,9 @@ export class PatternParser extends EmbeddedActionsParser {
   private setCharacter = this.RULE('setCharacter', (): IToken => this.OR(this.setCharacterAlternatives));
 }
 
-/** The one pattern parser instance, built at module load; exported for railroad diagrams. */
-export const patternParser = new PatternParser();
+let builtPatternParser: PatternParser | undefined;
+
+/** The one pattern parser instance, built on first use (its self-analysis is costly); exported for railroad diagrams. */
+export function patternParser(): PatternParser {
+  return (builtPatternParser ??= new PatternParser());
+}

@@ -75,7 +75,7 @@ const LOOKUP_CLOSERS = new Map<TokenType, string>([
 
 /** Parses a template (after F8 removed its unquoted white space) into nodes; never throws. */
 export function parseTemplate(text: string, options?: ParseTemplateOptions): ParsedTemplate {
-  const { tokens } = templateLexer.tokenize(text);
+  const { tokens } = templateLexer().tokenize(text);
   const tooDeep = openerBeyondNesting(tokens);
   if (tooDeep !== undefined) {
     const problem: Problem = {
@@ -86,9 +86,10 @@ export function parseTemplate(text: string, options?: ParseTemplateOptions): Par
     };
     return { nodes: [], problems: [problem] };
   }
-  templateParser.input = tokens;
+  const parser = templateParser();
+  parser.input = tokens;
   const builder = new TemplateBuilder(text.length, options?.captureCount);
-  const nodes = builder.build(templateParser.template(), false);
+  const nodes = builder.build(parser.template(), false);
   return { nodes, problems: builder.problems };
 }
 

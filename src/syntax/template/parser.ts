@@ -107,5 +107,9 @@ export class TemplateParser extends EmbeddedActionsParser {
   }
 }
 
-/** The one template parser instance, built at module load; exported for railroad diagrams. */
-export const templateParser = new TemplateParser();
+let builtTemplateParser: TemplateParser | undefined;
+
+/** The one template parser instance, built on first use (its self-analysis is costly); exported for railroad diagrams. */
+export function templateParser(): TemplateParser {
+  return (builtTemplateParser ??= new TemplateParser());
+}

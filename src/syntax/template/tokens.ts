@@ -134,8 +134,9 @@ const modes = {
 /** Every template token type, for the parser's vocabulary. */
 export const templateTokens = [...new Set([LiteralText, ...Object.values(modes).flat()])];
 
-/** The template lexer, built once: offsets only, because the file parser maps them to lines (F16). */
-export const templateLexer = new Lexer(
-  { modes, defaultMode: 'template' },
-  { positionTracking: 'onlyOffset', ensureOptimizations: true },
-);
+let builtTemplateLexer: Lexer | undefined;
+
+/** The template lexer, built on first use: offsets only, because the file parser maps them to lines (F16). */
+export function templateLexer(): Lexer {
+  return (builtTemplateLexer ??= new Lexer({ modes, defaultMode: 'template' }, { positionTracking: 'onlyOffset', ensureOptimizations: true }));
+}
