@@ -5,7 +5,7 @@ import { fileSystemReader } from '../syntax/node.js';
 import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
 import { CONFIG_FILE_NAME, ConfigError, type LintConfig } from '../lint/config.js';
 import { configResolver } from '../lint/node.js';
-import type { CommandIO, CommandOption } from './command.js';
+import type { CommandIO } from './command.js';
 
 /** `file:line:column: severity: message [code]`, the one-line form of a diagnostic on standard error. */
 export function formatDiagnosticLine(diagnostic: Diagnostic): string {
@@ -23,13 +23,6 @@ export function loadCommandFile(file: string, io: CommandIO): ParsedMappings | n
   for (const diagnostic of parsed.diagnostics) io.stderr.write(formatDiagnosticLine(diagnostic) + '\n');
   return parsed.diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file') ? null : parsed;
 }
-
-/** The `--config` option of the commands that evaluate: where the site's providers are configured. */
-export const configOption: CommandOption = {
-  type: 'string',
-  short: 'c',
-  description: 'imsmap.config.json whose providers.ldap directory the lookups ask (default: next to the file, else the working directory)',
-};
 
 /**
  * The providers of the configuration that applies to a mappings file (`--config`, else the one next to it,
