@@ -122,8 +122,13 @@ function modeTokens(name: string, closer?: TokenType): TokenType[] {
   return closer ? [closer, literal, ...dollarTokens] : [literal, ...dollarTokens];
 }
 
+const templateMode = modeTokens('Template');
+
+/** Literal text at the top level of a template (outside every lookup). */
+export const TemplateLiteral = templateMode[0]!;
+
 const modes = {
-  template: modeTokens('Template'),
+  template: templateMode,
   pipeArgument: modeTokens('PipeArgument', PipeClose),
   bracketArgument: modeTokens('BracketArgument', BracketClose),
   braceArgument: modeTokens('BraceArgument', BraceClose),
