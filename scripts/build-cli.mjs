@@ -5,7 +5,7 @@
 // of its own in dist/cli/chunks/, read only when that command runs, so `imsmap --version` reads the
 // small entry alone. The language server's packages (dev dependencies) are bundled into the `lsp`
 // chunk, so `imsmap lsp` works from an installed package without them.
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,6 +13,8 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/cli');
 
+// Chunk names change with their content: old ones would otherwise pile up.
+rmSync(join(out, 'chunks'), { recursive: true, force: true });
 const { metafile } = await build({
   entryPoints: { imsmap: join(root, 'src/cli/main.ts') },
   bundle: true,
