@@ -53,9 +53,10 @@ const UNINDENTED: LineSyntax = { kind: 'unindented' };
  * them are found in one pass. Embedded actions rather than a CST: on a 100,000-entry file the CST
  * alone cost three times the whole parse.
  */
-class LineParser extends EmbeddedActionsParser {
-  constructor() {
-    super(allTokens, { maxLookahead: 1 });
+export class LineParser extends EmbeddedActionsParser {
+  /** `skipValidations`: Chevrotain's checks of the grammar, which cost more than building it; test/grammar/validations.test.ts runs them. */
+  constructor(skipValidations = true) {
+    super(allTokens, { maxLookahead: 1, skipValidations });
     this.performSelfAnalysis();
   }
 

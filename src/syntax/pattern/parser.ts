@@ -46,8 +46,9 @@ const SET_CHARACTERS = [SetChar, SetEscape];
  * reports a syntax error of its own: what is wrong is told by the AST step, which knows the rules.
  */
 export class PatternParser extends EmbeddedActionsParser {
-  constructor() {
-    super(patternTokens);
+  /** `skipValidations`: Chevrotain's checks of the grammar, which cost more than building it; test/grammar/validations.test.ts runs them. */
+  constructor(skipValidations = true) {
+    super(patternTokens, { skipValidations });
     this.performSelfAnalysis();
   }
 
