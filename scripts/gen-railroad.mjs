@@ -84,6 +84,6 @@ export function renderRailroadPage(grammar) {
 const grammar = [];
 for (const { module, parser } of GRAMMARS) {
   const loaded = await importSource(module);
-  grammar.push(...loaded[parser].getSerializedGastProductions());
+  grammar.push(...loaded[parser]().getSerializedGastProductions());
 }
 emitGeneratedFile('grammar/railroad.html', renderRailroadPage(grammar));

@@ -6,19 +6,11 @@ import { configResolver } from '../lint/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
 import { isValidIpAddress } from '../syntax/ip.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 import { loadCommandFile } from './load.js';
 
 /** `imsmap audit FILE [--gateway IP] [--json]`: the anti-relay audit; exit 1 for an open relay or an internal gateway. */
-export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'Say whether the access tables make an open relay, who may send without AUTH, and who is internal',
-  usage: 'imsmap audit FILE [--gateway IP] [--json] [--config PATH]',
-  options: {
-    gateway: { type: 'string', short: 'g', description: 'an address that fronts all inbound traffic (NAT firewall, filtering appliance); flagged if internal' },
-    json: { type: 'boolean', description: 'the findings as one JSON object' },
-    config: { type: 'string', short: 'c', description: 'imsmap.config.json with the channel model, routines and providers' },
-  },
+export const auditCommand: CommandRunner = {
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('name exactly one mappings file');
     const file = positionals[0]!;

@@ -9,9 +9,9 @@ import { HitCounter } from '../engine/hit-counter.js';
 import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner, type CommandIO } from './command.js';
 import { BufferedWriter } from './lines.js';
-import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
+import { loadCommandFile, loadCommandProviders } from './load.js';
 
 function coverageFormat(value: unknown): CoverageFormat {
   const format = (value as string | undefined) ?? 'text';
@@ -29,19 +29,7 @@ function loadCaseFiles(files: readonly string[], io: CommandIO): Array<{ file: s
 }
 
 /** `imsmap check`: runs rule tests (JSON case files) against a mappings file, optionally with entry coverage. */
-export const checkCommand: Command = {
-  name: 'check',
-  summary: 'Run rule tests (JSON case files) against a mappings file; --coverage lists entries no case reached',
-  usage:
-    'imsmap check <mappings-file> <cases.json…> [--coverage text|json|lcov] [--coverage-file <path>] [--config <file>]',
-  options: {
-    config: configOption,
-    coverage: {
-      type: 'string',
-      description: 'report the entries no case reached: text, json or lcov; json and lcov on standard output leave it to the report (the case results go to standard error)',
-    },
-    'coverage-file': { type: 'string', description: 'write the coverage report (text unless --coverage says otherwise) to this file instead of standard output' },
-  },
+export const checkCommand: CommandRunner = {
   async run(values, positionals, io) {
     const [file, ...caseFiles] = positionals;
     if (file === undefined) throw new UsageError('missing the mappings file');

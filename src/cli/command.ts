@@ -28,11 +28,17 @@ export interface CommandOption {
   description: string;
 }
 
-/** One subcommand of `imsmap`: its options and what it does. */
+/** What a subcommand does: exported by the command's module, which imports the stages it needs. */
+export interface CommandRunner {
+  run(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number>;
+}
+
+/** One subcommand of `imsmap`: its options, and where what it does is loaded from. */
 export interface Command {
   name: string;
   summary: string;
   usage: string;
   options: Record<string, CommandOption>;
-  run(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number>;
+  /** Imports the command's module when the command runs: no other command pays for its stages. */
+  load(): Promise<CommandRunner>;
 }

@@ -4,9 +4,9 @@ import { TupleError, type AccessOptions } from '../access/schemas.js';
 import { compile } from '../engine/index.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 import { BufferedWriter, commandInputs } from './lines.js';
-import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
+import { loadCommandFile, loadCommandProviders } from './load.js';
 
 /** The `--options` JSON of the access options (A27); `debug` asks for explained traces. */
 export function parseOptions(text: string | undefined, debug: boolean): AccessOptions {
@@ -39,16 +39,7 @@ function emptyLineError(): TupleError {
 }
 
 /** `imsmap decide`: the A28 decision for each connection, MAIL FROM or RCPT TO tuple. */
-export const decideCommand: Command = {
-  name: 'decide',
-  summary: 'Decide connect / MAIL FROM / RCPT TO tuples through the access tables, as the MTA would',
-  usage: 'imsmap decide <mappings-file> [--json] [--debug] [--options <json>] [--config <file>] [tuple-json…]',
-  options: {
-    json: { type: 'boolean', description: 'one JSON Decision per tuple' },
-    debug: { type: 'boolean', description: 'add the mapping trace of every table consulted' },
-    options: { type: 'string', description: 'access options as JSON, e.g. {"channels":{"localDomains":["corp.example"]}}' },
-    config: configOption,
-  },
+export const decideCommand: CommandRunner = {
   async run(values, positionals, io) {
     const [file, ...tuples] = positionals;
     if (file === undefined) throw new UsageError('missing the mappings file');

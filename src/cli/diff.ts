@@ -5,21 +5,11 @@ import { diffFormatters, diffMappings } from '../diff/index.js';
 import { ConfigError } from '../lint/config.js';
 import { configResolver } from '../lint/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 import { loadCommandFile } from './load.js';
 
 /** `imsmap diff OLD NEW`: what an edit does; exit 1 when anything got weaker, unless `--allow-weaker`. */
-export const diffCommand: Command = {
-  name: 'diff',
-  summary: 'Show what an edit of a mappings file does: entries changed, probes answered differently, and whether anything got weaker',
-  usage: `imsmap diff OLD NEW [--cases FILE]… [--format ${Object.keys(diffFormatters).join('|')}] [--json] [--allow-weaker] [--config PATH]`,
-  options: {
-    cases: { type: 'string', multiple: true, description: 'a case file (as imsmap check reads) whose cases both versions answer; repeatable' },
-    format: { type: 'string', short: 'f', default: 'text', description: 'text, json (one object per line), markdown (a pull-request comment) or github (annotations)' },
-    json: { type: 'boolean', description: 'the same as --format json' },
-    'allow-weaker': { type: 'boolean', description: 'exit 0 even when something got weaker' },
-    config: { type: 'string', short: 'c', description: 'imsmap.config.json with the channel model (default: found from the new file)' },
-  },
+export const diffCommand: CommandRunner = {
   async run(values, positionals, io) {
     if (positionals.length !== 2) throw new UsageError('name the old and the new mappings file');
     const format = values.json ? 'json' : String(values.format);

@@ -8,21 +8,13 @@ import type { LintedFile } from '../lint/lint.js';
 import { configResolver, isIgnored, lintFile } from '../lint/node.js';
 import { readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 
 /** Folders a `**` glob does not descend into: dependencies and version control, never mappings files of the site. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
 /** `imsmap lint FILE|GLOB…`: every finding of every file; exit 1 on error-level findings or too many warnings, 2 on usage or I/O. */
-export const lintCommand: Command = {
-  name: 'lint',
-  summary: 'Check mappings files: syntax, unreachable entries, access-table sense, relay risks',
-  usage: `imsmap lint [--format ${Object.keys(lintFormatters).join('|')}] [--max-warnings N] [--config PATH] FILE|GLOB…`,
-  options: {
-    format: { type: 'string', short: 'f', default: 'text', description: 'text, json (one object per line), sarif (SARIF 2.1.0) or github (workflow annotations)' },
-    'max-warnings': { type: 'string', description: 'exit 1 when there are more warnings than this number' },
-    config: { type: 'string', short: 'c', description: 'imsmap.config.json to use instead of the one found next to the file or in the working directory' },
-  },
+export const lintCommand: CommandRunner = {
   async run(values, positionals, io) {
     const format = String(values.format);
     const formatter = lintFormatters[format];

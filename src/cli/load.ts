@@ -6,7 +6,7 @@ import type { LintConfig } from '../lint/config-types.js';
 import { CONFIG_FILE_NAME, ConfigError } from '../lint/config.js';
 import { formatDiagnosticLine } from '../lint/format/text.js';
 import { configResolver } from '../lint/node.js';
-import type { CommandIO, CommandOption } from './command.js';
+import type { CommandIO } from './command.js';
 
 /**
  * Reads the mappings file a command names and prints its diagnostics on standard error (X4).
@@ -18,13 +18,6 @@ export function loadCommandFile(file: string, io: CommandIO): ParsedMappings | n
   for (const diagnostic of parsed.diagnostics) io.stderr.write(formatDiagnosticLine(diagnostic) + '\n');
   return parsed.diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file') ? null : parsed;
 }
-
-/** The `--config` option of the commands that evaluate: where the site's providers are configured. */
-export const configOption: CommandOption = {
-  type: 'string',
-  short: 'c',
-  description: 'imsmap.config.json whose providers.ldap directory the lookups ask (default: next to the file, else the working directory)',
-};
 
 /**
  * The providers of the configuration that applies to a mappings file (`--config`, else the one next to it,

@@ -1,13 +1,7 @@
-import { EXIT_OK, EXIT_USAGE, type Command } from './command.js';
+import { EXIT_OK, EXIT_USAGE, type CommandRunner } from './command.js';
 
 /** `imsmap lsp`: the language server over standard input and output, for editors. */
-export const lspCommand: Command = {
-  name: 'lsp',
-  summary: 'Run the language server for editors (LSP over standard input and output)',
-  usage: 'imsmap lsp [--stdio]',
-  options: {
-    stdio: { type: 'boolean', description: 'talk over standard input and output (the only transport; accepted because clients pass it)' },
-  },
+export const lspCommand: CommandRunner = {
   async run(_values, _positionals, io) {
     // Loaded here, not at the top: no other command pays for the protocol packages.
     let server: typeof import('../lsp/index.js');

@@ -75,7 +75,8 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       io.stdout.write(commandHelp(command) + '\n');
       return EXIT_OK;
     }
-    return await command.run(values, positionals, io);
+    const runner = await command.load();
+    return await runner.run(values, positionals, io);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {

@@ -3,7 +3,7 @@ import type { CharClass, PatternItem } from '../syntax/ast.js';
 import { foldCode } from '../syntax/case.js';
 import { escapeControls } from '../syntax/escape.js';
 import { parsePattern } from '../syntax/pattern/index.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
 
 function describeCodePoint(code: number): string {
@@ -58,14 +58,7 @@ export function formatCaptures(captures: readonly string[]): string[] {
 }
 
 /** `imsmap match`: tries a pattern on targets the way `imsimta test -match` does (X3, X4). */
-export const matchCommand: Command = {
-  name: 'match',
-  summary: 'Match targets against a pattern, like imsimta test -match',
-  usage: 'imsmap match [--debug] [--json] <pattern> [target…]',
-  options: {
-    debug: { type: 'boolean', description: 'print the compiled pattern items first' },
-    json: { type: 'boolean', description: 'one JSON object per target' },
-  },
+export const matchCommand: CommandRunner = {
   async run(values, positionals, io) {
     const [pattern, ...targets] = positionals;
     if (pattern === undefined) throw new UsageError('missing the pattern');

@@ -8,7 +8,7 @@ import { ConfigError } from '../lint/config.js';
 import { formatDiagnosticLine } from '../lint/format/text.js';
 import { configResolver } from '../lint/node.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandIO } from './command.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner, type CommandIO } from './command.js';
 import { parseOptions } from './decide.js';
 import { providersOfConfig } from './load.js';
 
@@ -100,21 +100,7 @@ class ServeLog {
 }
 
 /** `imsmap serve FILE`: the Postfix policy-delegation server (policy.md PD1–PD8). */
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: "Answer Postfix's check_policy_service requests from the access tables, reloading on SIGHUP and file change",
-  usage: 'imsmap serve FILE [--listen inet:HOST:PORT|unix:PATH] [--options <json>] [--config PATH] [--json]',
-  options: {
-    listen: { type: 'string', short: 'l', default: DEFAULT_POLICY_ENDPOINT, description: 'where to listen: inet:HOST:PORT or unix:PATH' },
-    options: { type: 'string', description: 'access options as JSON, as for decide; they win over the configuration' },
-    config: { type: 'string', short: 'c', description: 'imsmap.config.json with the channel model (found beside the file when not named)' },
-    json: { type: 'boolean', description: 'log one JSON object per line instead of text' },
-    'accept-action': { type: 'string', description: 'what an accepting decision answers: DUNNO (default) or OK' },
-    'server-address': { type: 'string', description: 'server address when Postfix sends none (default 0.0.0.0)' },
-    'server-port': { type: 'string', description: 'server port when Postfix sends none (default 25)' },
-    'max-connections': { type: 'string', description: 'connections served at once; more are closed (default 200)' },
-    'idle-timeout': { type: 'string', description: 'seconds a connection may stay without a request (default 600)' },
-  },
+export const serveCommand: CommandRunner = {
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('name exactly one mappings file');
     const file = positionals[0]!;

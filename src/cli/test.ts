@@ -3,9 +3,9 @@ import { compile } from '../engine/index.js';
 import type { MappingResult, TraceStep } from '../engine/types.js';
 import { asciiUpper } from '../syntax/case.js';
 import { hasErrors } from '../syntax/diagnostics.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 import { BufferedWriter, commandInputs, isInteractive } from './lines.js';
-import { configOption, loadCommandFile, loadCommandProviders } from './load.js';
+import { loadCommandFile, loadCommandProviders } from './load.js';
 
 /** The `--json` object of one result (X4): trace only with `--debug`, entry when one produced the output. */
 export function resultJson(result: MappingResult, debug: boolean): string {
@@ -24,17 +24,7 @@ export function resultJson(result: MappingResult, debug: boolean): string {
 }
 
 /** `imsmap test`: maps inputs through a table the way `imsimta test -mapping` does (X1, X4). */
-export const testCommand: Command = {
-  name: 'test',
-  summary: 'Map input strings through a table, like imsimta test -mapping',
-  usage: 'imsmap test <mappings-file> --table <NAME> [--flags <letters>] [--debug] [--json] [--config <file>] [input…]',
-  options: {
-    table: { type: 'string', short: 't', description: 'the table to map through (case-insensitive)' },
-    flags: { type: 'string', description: 'input flags tested by $:x and $;x, e.g. AT' },
-    debug: { type: 'boolean', description: 'print the trace of each mapping first, as imsimta test -mapping -debug' },
-    json: { type: 'boolean', description: 'one JSON object per input' },
-    config: configOption,
-  },
+export const testCommand: CommandRunner = {
   async run(values, positionals, io) {
     const [file, ...inputs] = positionals;
     if (file === undefined) throw new UsageError('missing the mappings file');

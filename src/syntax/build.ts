@@ -1,10 +1,9 @@
-import type { IToken } from 'chevrotain';
 import type { Entry, IncludeLine, ParsedMappings, Span, Table, TextOrigin } from './ast.js';
 import { asciiUpper } from './case.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { fileIdentity, includePath, isUnreadable, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, LogicalLineReader, type LogicalLine } from './lines.js';
-import { parseLineStructure, type EntrySyntax, type LineSyntax } from './parser.js';
+import { lineSyntax, type EntrySyntax, type LineSyntax, type LineToken } from './parser.js';
 import { parsePattern } from './pattern/index.js';
 import { diagnosticAt, positionAt, spanAt } from './source.js';
 import { parseTemplate, type ParsedTemplate } from './template/index.js';
@@ -83,14 +82,6 @@ function inReadingOrder(diagnostics: Diagnostic[], files: string[]): Diagnostic[
     .map((index) => diagnostics[index]);
 }
 
-/**
- * Speed: logical lines go through the line grammar and the builder a chunk at a time. The
- * whole-file pass kept every line, token and line shape of a file alive until its last line was
- * built, so the young-generation collector copied them again and again; with chunks they die
- * young (bench/parse.bench.mjs measures the difference).
- */
-const CHUNK_LINES = 256;
-
 /** Reads one file, top-level or included, into the state: F1 decoding, F2 joins, then line by line. */
 function readFile(state: BuildState, input: string | Uint8Array, file: string, depth: number): void {
   if (!state.files.includes(file)) state.files.push(file);
@@ -110,11 +101,8 @@ function readFile(state: BuildState, input: string | Uint8Array, file: string, d
   const tainted = new Set(decoded.invalidUtf8.map((bad) => bad.line));
   reportControlCharacters(state, decoded.text, file, tainted);
   const reader = new LogicalLineReader(decoded.text, file, tainted);
-  const chunk: LogicalLine[] = [];
   for (let line = reader.next(); line !== null; line = reader.next()) {
     if (line.text.length > MAX_LINE_LENGTH) {
-      // The chunk is built first: its text is cut from the source and must not take this line in.
-      buildChunk(state, chunk, decoded.text, depth);
       state.diagnostics.push(
         diagnosticAt(line.origin, 0, 1, {
           severity: 'error',
@@ -124,10 +112,8 @@ function readFile(state: BuildState, input: string | Uint8Array, file: string, d
       );
       continue;
     }
-    chunk.push(line);
-    if (chunk.length === CHUNK_LINES) buildChunk(state, chunk, decoded.text, depth);
+    buildLine(state, lineSyntax(line.text), line, depth);
   }
-  buildChunk(state, chunk, decoded.text, depth);
   // Reported after the lines, where the old whole-file pass reported it first: diagnostics are
   // sorted by position at the end, and the only ones that can share its position (the dropped
   // last logical line's) are invalid-utf8 findings, which are still pushed before it.
@@ -207,36 +193,8 @@ function firstOtherControl(text: string, from: number, end: number): number {
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-/** Lexes and parses a chunk of logical lines in one run, builds them and empties the chunk. */
-function buildChunk(state: BuildState, chunk: LogicalLine[], source: string, depth: number): void {
-  if (chunk.length === 0) return;
-  // Each line's start is remembered so that token offsets turn back into offsets within their line.
-  const syntaxes = parseLineStructure(chunkText(chunk, source));
-  let lineStart = 0;
-  for (let index = 0; index < chunk.length; index++) {
-    const line = chunk[index];
-    buildLine(state, syntaxes[index], line, lineStart, depth);
-    lineStart += line.text.length + 1;
-  }
-  chunk.length = 0;
-}
-
-/**
- * The chunk's lines joined by LF, each one ended by one. Speed: when they are the source's own
- * lines (none continued, no CR), that is a slice of the source, and the tokens cut out of it are
- * slices of the source too. Joining copied the text, and the entries' strings kept the copies
- * alive for the collector to move; the slice keeps none.
- */
-function chunkText(chunk: LogicalLine[], source: string): string {
-  if (chunk.every((line) => line.verbatimEnd >= 0)) {
-    const first = chunk[0];
-    return source.slice(first.verbatimEnd - first.text.length - 1, chunk[chunk.length - 1].verbatimEnd);
-  }
-  return chunk.map((line) => line.text).join('\n') + '\n';
-}
-
 /** F3: what each class of logical line contributes. */
-function buildLine(state: BuildState, syntax: LineSyntax, line: LogicalLine, lineStart: number, depth: number): void {
+function buildLine(state: BuildState, syntax: LineSyntax, line: LogicalLine, depth: number): void {
   switch (syntax.kind) {
     case 'include':
       includeFile(state, line, depth);
@@ -252,10 +210,10 @@ function buildLine(state: BuildState, syntax: LineSyntax, line: LogicalLine, lin
       );
       return;
     case 'header':
-      openTable(state, syntax.name, syntax.extra, line, lineStart);
+      openTable(state, syntax.name, syntax.extra, line);
       return;
     case 'entry':
-      buildEntry(state, syntax, line, lineStart);
+      buildEntry(state, syntax, line);
       return;
     case 'comment':
     case 'blank':
@@ -265,13 +223,7 @@ function buildLine(state: BuildState, syntax: LineSyntax, line: LogicalLine, lin
 }
 
 /** F4, F12: a header opens its table, or makes the following entries go nowhere if it is a duplicate. */
-function openTable(
-  state: BuildState,
-  nameToken: IToken,
-  extra: IToken | undefined,
-  line: LogicalLine,
-  lineStart: number,
-): void {
+function openTable(state: BuildState, nameToken: LineToken, extra: LineToken | undefined, line: LogicalLine): void {
   const written = nameToken.image;
   const badCharacter = written.search(NOT_IN_TABLE_NAME);
   if (badCharacter >= 0) {
@@ -286,7 +238,7 @@ function openTable(
     );
   }
   if (extra) {
-    const start = extra.startOffset - lineStart;
+    const start = extra.startOffset;
     state.diagnostics.push(
       diagnosticAt(line.origin, start, trimmedEnd(line.text) - start, {
         severity: 'error',
@@ -358,9 +310,9 @@ function includeFile(state: BuildState, line: LogicalLine, depth: number): void 
 }
 
 /** F5, F8–F11: splits an entry line, checks it, parses both columns and adds the entry if it has no error. */
-function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, lineStart: number): void {
+function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine): void {
   const { pattern: patternToken, pieces, dangling } = syntax;
-  const patternStart = ((patternToken ?? dangling) as IToken).startOffset - lineStart;
+  const patternStart = (patternToken ?? dangling)!.startOffset;
   const target = state.target;
   if (target === 'discard') return;
   if (target === null) {
@@ -379,12 +331,12 @@ function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, l
   // Most templates are one piece; joining only when F8 has pieces to concatenate spares an array.
   const template = pieces.length === 1 ? pieces[0].image : pieces.map((piece) => piece.image).join('');
   const patternOrigin: TextOrigin = patternToken
-    ? line.originOf([patternToken], lineStart)
+    ? line.originOf([patternToken])
     : { file: line.file, segments: [{ offset: 0, ...positionAt(line.origin, patternStart) }] };
   const patternSpan = spanAt(patternOrigin, 0, pattern.length);
   const templateOrigin: TextOrigin =
     pieces.length > 0
-      ? line.originOf(pieces, lineStart)
+      ? line.originOf(pieces)
       : { file: line.file, segments: [{ offset: 0, line: patternSpan.endLine, column: patternSpan.endColumn }] };
 
   // Findings go straight to the file's list, in the order the checks run; `rejected` remembers
@@ -394,7 +346,7 @@ function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, l
   if (dangling) {
     rejected = true;
     diagnostics.push(
-      diagnosticAt(line.origin, dangling.startOffset - lineStart, 1, {
+      diagnosticAt(line.origin, dangling.startOffset, 1, {
         severity: 'error',
         code: 'dangling-dollar',
         message: 'dangling "$" at the end of the line',
@@ -420,10 +372,10 @@ function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, l
       }),
     );
   }
-  const dropped = droppedWhiteSpace(syntax, line, lineStart);
+  const dropped = droppedWhiteSpace(syntax, line);
   if (dropped) {
     diagnostics.push(
-      diagnosticAt(line.origin, dropped.startOffset - lineStart, dropped.image.length, {
+      diagnosticAt(line.origin, dropped.startOffset, dropped.image.length, {
         severity: 'warning',
         code: 'dropped-whitespace',
         message: `white space in the template is dropped: the template reads "${template}"`,
@@ -468,12 +420,12 @@ function buildEntry(state: BuildState, syntax: EntrySyntax, line: LogicalLine, l
  * the last piece joins nothing, and white space touching a continuation join is how continued
  * lines are laid out, so neither is worth a warning.
  */
-function droppedWhiteSpace({ pieces, gaps }: EntrySyntax, line: LogicalLine, lineStart: number): IToken | undefined {
+function droppedWhiteSpace({ pieces, gaps }: EntrySyntax, line: LogicalLine): LineToken | undefined {
   if (pieces.length < 2) return undefined;
   const lastPieceStart = pieces[pieces.length - 1].startOffset;
   return gaps.find((gap) => {
     if (gap.startOffset > lastPieceStart) return false;
-    const start = gap.startOffset - lineStart;
+    const start = gap.startOffset;
     const end = start + gap.image.length;
     return !line.joins.some((join) => join >= start && join <= end);
   });

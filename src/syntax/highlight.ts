@@ -88,7 +88,7 @@ export function highlightMappings(text: string): HighlightToken[] {
   let continued = false;
   physicalLines(text).forEach((line, index) => {
     const number = index + 1;
-    if (continued) pushSubTokens(tokens, templateLexer, line, number, 0);
+    if (continued) pushSubTokens(tokens, templateLexer(), line, number, 0);
     else highlightLine(tokens, line, number);
     continued = !line.startsWith('!') && continuationBackslash(line) >= 0;
   });
@@ -97,7 +97,7 @@ export function highlightMappings(text: string): HighlightToken[] {
 
 function highlightLine(tokens: HighlightToken[], line: string, number: number): void {
   let role: WordRole = 'pattern';
-  for (const token of lineLexer.tokenize(`${line}\n`).tokens) {
+  for (const token of lineLexer().tokenize(`${line}\n`).tokens) {
     const start = token.startOffset;
     const length = Math.min(token.image.length, line.length - start);
     if (length <= 0) continue;
@@ -105,7 +105,7 @@ function highlightLine(tokens: HighlightToken[], line: string, number: number): 
     if (name === 'HeaderName') role = 'after-header';
     if (name === 'Word') {
       if (role === 'after-header') tokens.push({ line: number, start, length, kind: 'invalid' });
-      else pushSubTokens(tokens, role === 'pattern' ? patternLexer : templateLexer, token.image, number, start);
+      else pushSubTokens(tokens, role === 'pattern' ? patternLexer() : templateLexer(), token.image, number, start);
       if (role === 'pattern') role = 'template';
       continue;
     }

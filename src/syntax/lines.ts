@@ -31,11 +31,6 @@ export class LogicalLine {
     readonly joins: readonly number[],
     /** True when one of its physical lines held invalid UTF-8 (F1) or NUL (F17): an entry on it is skipped. */
     readonly tainted: boolean,
-    /**
-     * For a line that is one physical line, as in the source and ended by LF there: the offset in
-     * the decoded source just after that LF. -1 for any other line.
-     */
-    readonly verbatimEnd: number,
     /** The segments of a continued line; a line that is one physical line has one, made when asked for. */
     segments?: TextOrigin['segments'],
   ) {
@@ -52,11 +47,11 @@ export class LogicalLine {
    * physical line, so the text is one segment; settling that without building the line's own
    * origin, and with a segment array of exactly one, spares an origin and its array per entry.
    */
-  originOf(pieces: ReadonlyArray<{ startOffset: number; image: string }>, base: number): TextOrigin {
+  originOf(pieces: ReadonlyArray<{ startOffset: number; image: string }>): TextOrigin {
     if (this.builtOrigin === undefined && pieces.length === 1) {
-      return { file: this.file, segments: [{ offset: 0, line: this.firstLine, column: 1 + pieces[0].startOffset - base }] };
+      return { file: this.file, segments: [{ offset: 0, line: this.firstLine, column: 1 + pieces[0].startOffset }] };
     }
-    return originOfPieces(this.origin, pieces, base);
+    return originOfPieces(this.origin, pieces);
   }
 }
 
@@ -142,8 +137,6 @@ class PhysicalLineCursor {
   private start = 0;
   /** 1-based number of the line `next` returned last. */
   number = 0;
-  /** Where the line `next` returned last ends in the text when it is the text's own, LF included; else -1. */
-  verbatimEnd = -1;
 
   constructor(private readonly text: string) {}
 
@@ -156,7 +149,6 @@ class PhysicalLineCursor {
     this.start = end + 1;
     this.number += 1;
     const carriageReturn = end > start && text.charCodeAt(end - 1) === CARRIAGE_RETURN;
-    this.verbatimEnd = carriageReturn || end === text.length ? -1 : end + 1;
     return text.slice(start, carriageReturn ? end - 1 : end);
   }
 }
@@ -175,9 +167,8 @@ export function continuationBackslash(line: string): number {
 }
 
 /**
- * Joins physical lines into logical lines (F2), one at a time: the builder works through a file in
- * chunks of lines, so that a large file never holds all its lines, tokens and line shapes at once
- * (see CHUNK_LINES in build.ts). A comment line is never continued (F2.4); a continuation on the
+ * Joins physical lines into logical lines (F2), one at a time: the builder builds each line as it
+ * comes, so that a large file never holds all its lines and line shapes at once. A comment line is never continued (F2.4); a continuation on the
  * last line is reported and its logical line dropped (F2.5). Lines whose number is in
  * `taintedLines` mark the logical line they end up in.
  */
@@ -203,7 +194,7 @@ export class LogicalLineReader {
     let backslash = first.startsWith('!') ? -1 : continuationBackslash(first);
     if (backslash < 0) {
       // The fast path for the usual line: one physical line, one segment.
-      return new LogicalLine(first, file, firstLine, NO_JOINS, taintedLines.has(firstLine), physical.verbatimEnd);
+      return new LogicalLine(first, file, firstLine, NO_JOINS, taintedLines.has(firstLine));
     }
     const segments = [{ offset: 0, line: firstLine, column: 1 }];
     const joins: number[] = [];
@@ -225,6 +216,6 @@ export class LogicalLineReader {
       if (backslash >= 0) lastBackslash = backslash;
       text += backslash >= 0 ? next.slice(0, backslash) : next;
     }
-    return new LogicalLine(text, file, firstLine, joins, tainted, -1, segments);
+    return new LogicalLine(text, file, firstLine, joins, tainted, segments);
   }
 }

@@ -13,17 +13,20 @@ import {
   Word,
 } from './tokens.js';
 
+/** A token of a line as the builder reads it: its text and where it starts in the line. */
+export type LineToken = Pick<IToken, 'image' | 'startOffset'>;
+
 /** An entry line split by F8: the pattern, the template pieces and the white space between them. */
 export interface EntrySyntax {
   kind: 'entry';
   /** Absent when the line's text is a lone dangling `$`. */
-  pattern: IToken | undefined;
+  pattern: LineToken | undefined;
   /** Template pieces in order; F8 concatenates them. */
-  pieces: readonly IToken[];
+  pieces: readonly LineToken[];
   /** White space after the separator, which F8 drops. */
-  gaps: readonly IToken[];
+  gaps: readonly LineToken[];
   /** A `$` ending the logical line (F8.1). */
-  dangling: IToken | undefined;
+  dangling: LineToken | undefined;
 }
 
 /** The shape of one logical line (F3): what the builder turns into tables, entries and diagnostics. */
@@ -33,7 +36,7 @@ export type LineSyntax =
   | { kind: 'include' }
   | { kind: 'unindented' }
   /** `extra` is the first token after the name and its white space (F4), if any. */
-  | { kind: 'header'; name: IToken; extra: IToken | undefined }
+  | { kind: 'header'; name: LineToken; extra: LineToken | undefined }
   | EntrySyntax;
 
 const BLANK: LineSyntax = { kind: 'blank' };
@@ -50,9 +53,10 @@ const UNINDENTED: LineSyntax = { kind: 'unindented' };
  * them are found in one pass. Embedded actions rather than a CST: on a 100,000-entry file the CST
  * alone cost three times the whole parse.
  */
-class LineParser extends EmbeddedActionsParser {
-  constructor() {
-    super(allTokens, { maxLookahead: 1 });
+export class LineParser extends EmbeddedActionsParser {
+  /** `skipValidations`: Chevrotain's checks of the grammar, which cost more than building it; test/grammar/validations.test.ts runs them. */
+  constructor(skipValidations = true) {
+    super(allTokens, { maxLookahead: 1, skipValidations });
     this.performSelfAnalysis();
   }
 
@@ -196,7 +200,7 @@ class LineParser extends EmbeddedActionsParser {
 }
 
 /** Shared by entries without template pieces or gaps. */
-const NO_TOKENS: readonly IToken[] = Object.freeze([]);
+const NO_TOKENS: readonly LineToken[] = Object.freeze([]);
 
 function newEntrySyntax(): EntrySyntax {
   return { kind: 'entry', pattern: undefined, pieces: NO_TOKENS, gaps: NO_TOKENS, dangling: undefined };
@@ -208,24 +212,122 @@ function newEntrySyntax(): EntrySyntax {
  * gap, so this spares the unused room on every entry line. Later tokens are pushed onto that array (it belongs to the entry alone): copying it
  * for each one made a line of many pieces quadratic (F17).
  */
-function withToken(tokens: readonly IToken[], token: IToken): readonly IToken[] {
+function withToken(tokens: readonly LineToken[], token: LineToken): readonly LineToken[] {
   if (tokens.length === 0) return [token];
-  (tokens as IToken[]).push(token);
+  (tokens as LineToken[]).push(token);
   return tokens;
 }
 
-/** The one line parser instance, built at module load; exported for railroad diagrams. */
-export const lineParser = new LineParser();
+let builtLineParser: LineParser | undefined;
 
-/** Lexes and parses logical lines joined by LF (each one terminated) into one LineSyntax per line. */
+/** The one line parser instance, built on first use (its self-analysis is costly); exported for railroad diagrams. */
+export function lineParser(): LineParser {
+  return (builtLineParser ??= new LineParser());
+}
+
+/** The line structure of one logical line (F3–F8): read by hand when it can be, else by the grammar. */
+export function lineSyntax(text: string): LineSyntax {
+  return scanLine(text) ?? parseLineStructure(`${text}\n`)[0]!;
+}
+
+/** Lexes and parses logical lines joined by LF (each one terminated) into one LineSyntax per line; exported for the differential test. */
 export function parseLineStructure(text: string): LineSyntax[] {
-  const lexed = lineLexer.tokenize(text);
-  lineParser.input = lexed.tokens;
-  const lines = lineParser.mappingsFile();
-  const failure = lexed.errors[0]?.message ?? lineParser.errors[0]?.message;
+  const lexed = lineLexer().tokenize(text);
+  const parser = lineParser();
+  parser.input = lexed.tokens;
+  const lines = parser.mappingsFile();
+  const failure = lexed.errors[0]?.message ?? parser.errors[0]?.message;
   // The singleton parser would otherwise keep the whole token vector alive until the next file.
-  lineParser.input = [];
+  parser.input = [];
   // The lexer and grammar are total (see above); a failure here is a bug in them, not bad input.
   if (failure !== undefined) throw new Error(`line grammar rejected its input: ${failure}`);
   return lines;
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const DOLLAR = 0x24;
+const EXCLAMATION = 0x21;
+const LESS_THAN = 0x3c;
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+/**
+ * The line structure of one logical line read by hand, as the line lexer and grammar read it (F3–F8);
+ * null for the rare lines it leaves to them: a header with text after its name, a dangling `$`.
+ * Exported for the differential test (test/syntax/fast-paths.test.ts), which checks on the fixtures,
+ * the corpus and random lines that both agree. Speed: the lexer's tokens and the grammar's
+ * bookkeeping for every line of a file were most of its parse, and building the lexer and parser
+ * the first time a good part of a command's start-up.
+ */
+export function scanLine(text: string): LineSyntax | null {
+  if (text.length === 0) return BLANK;
+  const first = text.charCodeAt(0);
+  if (first === EXCLAMATION) return COMMENT;
+  if (first === LESS_THAN) return INCLUDE;
+  if (isBlank(first)) return scanIndented(text);
+  if (isAsciiLetter(first)) return scanHeader(text);
+  return UNINDENTED;
+}
+
+/** F4: a header whose name is all the line holds, trailing white space aside; null for one with more. */
+function scanHeader(text: string): LineSyntax | null {
+  let end = 1;
+  while (end < text.length && !isBlank(text.charCodeAt(end))) end++;
+  for (let at = end; at < text.length; at++) if (!isBlank(text.charCodeAt(at))) return null;
+  return { kind: 'header', name: { image: text.slice(0, end), startOffset: 0 }, extra: undefined };
+}
+
+/** Where the word starting at `start` ends: at unquoted white space or the end (F8); -1 at a dangling `$`. */
+function wordEnd(text: string, start: number): number {
+  let at = start;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code === DOLLAR) {
+      if (at + 1 === text.length) return -1;
+      at += 2;
+    } else if (isBlank(code)) {
+      break;
+    } else {
+      at++;
+    }
+  }
+  return at;
+}
+
+function blankEnd(text: string, start: number): number {
+  let at = start;
+  while (at < text.length && isBlank(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** F3, F8: an indented line: blank, or an entry split into pattern, separator, pieces and gaps; null with a dangling `$`. */
+function scanIndented(text: string): LineSyntax | null {
+  const patternStart = blankEnd(text, 1);
+  if (patternStart === text.length) return BLANK;
+  const patternEnd = wordEnd(text, patternStart);
+  if (patternEnd < 0) return null;
+  const entry = newEntrySyntax();
+  entry.pattern = { image: text.slice(patternStart, patternEnd), startOffset: patternStart };
+  // The separator is the first run of white space; F8 drops the runs after it, which are the gaps.
+  let at = blankEnd(text, patternEnd);
+  while (at < text.length) {
+    if (isBlank(text.charCodeAt(at))) {
+      const end = blankEnd(text, at);
+      entry.gaps = withToken(entry.gaps, { image: text.slice(at, end), startOffset: at });
+      at = end;
+    } else {
+      const end = wordEnd(text, at);
+      if (end < 0) return null;
+      entry.pieces = withToken(entry.pieces, { image: text.slice(at, end), startOffset: at });
+      at = end;
+    }
+  }
+  return entry;
 }

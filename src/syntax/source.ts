@@ -72,18 +72,13 @@ export function diagnosticAt(
 
 /**
  * The origin of a text cut out of a logical line as the given pieces and concatenated: the pattern
- * is one piece, the template one piece per run F8 keeps. `base` is the line's offset in the
- * pieces' offset space (the lexer's input).
+ * is one piece, the template one piece per run F8 keeps; their offsets are in the line.
  */
-export function originOfPieces(
-  line: TextOrigin,
-  pieces: ReadonlyArray<{ startOffset: number; image: string }>,
-  base: number,
-): TextOrigin {
+export function originOfPieces(line: TextOrigin, pieces: ReadonlyArray<{ startOffset: number; image: string }>): TextOrigin {
   const segments: Segment[] = [];
   let textOffset = 0;
   for (const piece of pieces) {
-    const start = piece.startOffset - base;
+    const start = piece.startOffset;
     const end = start + piece.image.length;
     const first = segmentAt(line, start);
     pushSegment(segments, textOffset, first.line, columnIn(first, start));

@@ -10,13 +10,13 @@ import { createToken, Lexer, type IMultiModeLexerDefinition, type TokenType } fr
 
 /**
  * Every UTF-16 code unit except those listed: the start characters of a complement-set pattern,
- * which Chevrotain cannot work out itself and needs for its first-character optimisation.
+ * which Chevrotain cannot work out itself and needs for its first-character optimisation. Given to
+ * the tokens when the lexer is built (see lineLexer), not when this module loads: the list is long.
  */
 function startCharsExcept(excluded: string): number[] {
+  const skip = new Set([...excluded].map((character) => character.charCodeAt(0)));
   const codes: number[] = [];
-  for (let code = 0; code <= 0xffff; code++) {
-    if (!excluded.includes(String.fromCharCode(code))) codes.push(code);
-  }
+  for (let code = 0; code <= 0xffff; code++) if (!skip.has(code)) codes.push(code);
   return codes;
 }
 
@@ -43,22 +43,13 @@ export const HeaderName = createToken({ name: 'HeaderName', pattern: /[A-Za-z][^
 export const Indent = createToken({ name: 'Indent', pattern: /[ \t]+/, push_mode: 'inLine' });
 
 /** Any other first character: a line that should have been indented (F3), through its end. */
-export const Unindented = createToken({
-  name: 'Unindented',
-  pattern: /[^ \t\n!<A-Za-z][^\n]*\n/,
-  line_breaks: true,
-  start_chars_hint: startCharsExcept(' \t\n!<ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'),
-});
+export const Unindented = createToken({ name: 'Unindented', pattern: /[^ \t\n!<A-Za-z][^\n]*\n/, line_breaks: true });
 
 /** Unquoted white space inside a line: F8's separator, or white space F8 drops from a template. */
 export const Space = createToken({ name: 'Space', pattern: /[ \t]+/ });
 
 /** A run without unquoted white space; a `$` always takes the next character with it (F8.1). */
-export const Word = createToken({
-  name: 'Word',
-  pattern: /(?:\$[^\n]|[^ \t\n$])+/,
-  start_chars_hint: startCharsExcept(' \t\n'),
-});
+export const Word = createToken({ name: 'Word', pattern: /(?:\$[^\n]|[^ \t\n$])+/ });
 
 /** A `$` with nothing after it on the logical line (F8.1, T1): Word could not pair it. */
 export const DanglingDollar = createToken({ name: 'DanglingDollar', pattern: /\$/ });
@@ -85,5 +76,20 @@ export const allTokens: TokenType[] = [
   DanglingDollar,
 ];
 
-/** The line lexer, built once: positions come from our own line map, so only offsets are tracked. */
-export const lineLexer = new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+let builtLineLexer: Lexer | undefined;
+
+/**
+ * The line lexer, built on first use (building it is most of the cost of loading this module, and a
+ * command that parses nothing should not pay it). Positions come from our own line map, so only
+ * offsets are tracked.
+ */
+export function lineLexer(): Lexer {
+  return (builtLineLexer ??= buildLineLexer(true));
+}
+
+/** A new line lexer; `skipValidations` skips Chevrotain's checks of the definition, which test/grammar/validations.test.ts runs. */
+export function buildLineLexer(skipValidations: boolean): Lexer {
+  Unindented.START_CHARS_HINT ??= startCharsExcept(' \t\n!<ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+  Word.START_CHARS_HINT ??= startCharsExcept(' \t\n');
+  return new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations });
+}

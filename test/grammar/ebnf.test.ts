@@ -36,7 +36,7 @@ const GRAMMARS = {
 describe('grammar/mappings.ebnf defines every name of the Chevrotain grammars', () => {
   for (const [layer, parser] of Object.entries(GRAMMARS)) {
     test(layer, () => {
-      const { rules, tokens } = namesIn(parser.getSerializedGastProductions());
+      const { rules, tokens } = namesIn(parser().getSerializedGastProductions());
       expect([...rules].filter((name) => !defined.has(name))).toEqual([]);
       expect([...tokens].filter((name) => !defined.has(name))).toEqual([]);
     });

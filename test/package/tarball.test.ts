@@ -2,7 +2,7 @@
 // temporary project, offline (the tarball plus the npm cache that the project's own `npm ci` filled,
 // through a lock file built from the project's). There the README's library snippet must type-check
 // (strict, module nodenext) and run, and the CLI must answer through the installed bin.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,35 @@ function consumerLock(tarball: string): object {
   return { name: 'consumer', lockfileVersion: 3, requires: true, packages };
 }
 
+/** One LSP message with its header. */
+function lspMessage(message: object): string {
+  const body = JSON.stringify(message);
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** Starts `command lsp --stdio`, asks it to initialize, shuts it down once it answered; its output and exit status. */
+function initializeLanguageServer(command: string, cwd: string): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const server = spawn(command, ['lsp', '--stdio'], { cwd });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => server.kill(), 30_000);
+    server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const answered = stdout.includes('"id":1');
+      stdout += chunk;
+      if (!answered && stdout.includes('"id":1')) server.stdin.write(lspMessage({ jsonrpc: '2.0', id: 2, method: 'shutdown' }));
+      if (stdout.includes('"id":2')) server.stdin.end(lspMessage({ jsonrpc: '2.0', method: 'exit' }));
+    });
+    server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    server.on('error', reject);
+    server.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, status });
+    });
+    server.stdin.write(lspMessage({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+  });
+}
+
 /** The README's library example, the first TypeScript block after "## The library". */
 function readmeSnippet(): string {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -58,7 +87,7 @@ afterAll(() => scratch.remove());
 
 describe('the packed tarball', () => {
   it('ships the built library, the docs and a licence, and nothing of the build or the tests', () => {
-    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'docs/case-file.schema.json']));
+    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/imsmap.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'docs/case-file.schema.json']));
     expect(shipped.filter((file) => /(^|\/)node_modules\/|\.map$|^src\/|^test\/|^bench\/|^scripts\//.test(file))).toEqual([]);
   });
 
@@ -117,5 +146,13 @@ describe('the packed tarball', () => {
     );
     expect(cli.status).toBe(0);
     expect(run(bin, ['--version'], consumer).stdout).toBe(`imsmap ${manifest.version}\n`);
+  }, 60_000);
+
+  it('runs the language server through the installed bin, without its packages installed beside it', async () => {
+    expect(existsSync(path.join(consumer, 'node_modules', 'vscode-languageserver'))).toBe(false);
+    const server = await initializeLanguageServer(path.join(consumer, 'node_modules', '.bin', 'imsmap'), consumer);
+    expect(server.stderr).toBe('');
+    expect(server.stdout).toContain('"capabilities"');
+    expect(server.status).toBe(0);
   }, 60_000);
 });

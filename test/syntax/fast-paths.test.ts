@@ -1,5 +1,7 @@
 // The parser's speed tricks must not change a single result: each shortcut is checked here against
 // the path it shortcuts, on random input (issue 2: fast paths only with a differential test).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,22 +9,148 @@ import type { Diagnostic } from '../../src/syntax/diagnostics.js';
 import type { ParsedMappings, Span } from '../../src/syntax/ast.js';
 import { memoryReader, parseMappings } from '../../src/syntax/index.js';
 import { parseIpAddress } from '../../src/syntax/ip.js';
-import { parsePattern, parsePatternWithGrammar, parsePlainPattern } from '../../src/syntax/pattern/index.js';
-import { parseTemplate } from '../../src/syntax/template/index.js';
+import { LogicalLineReader, decodeSource } from '../../src/syntax/lines.js';
+import { parseLineStructure, scanLine, type LineSyntax, type LineToken } from '../../src/syntax/parser.js';
+import { parsePattern, parsePatternWithGrammar, parseSimplePattern } from '../../src/syntax/pattern/index.js';
+import { parseTemplate, parseTemplateWithGrammar, simpleTemplateTokens } from '../../src/syntax/template/index.js';
+import { ROOT } from '../adapters/helpers.js';
 
-describe('patterns without `$` (parsePlainPattern)', () => {
-  // Every character class the pattern lexer tells apart, except `$`: wildcards, white space the
-  // literal run keeps, surrogate pairs and lone surrogates, and enough `*` for P4's tenth capture.
+describe('patterns of literal runs, wildcards and IP constructs (parseSimplePattern)', () => {
+  // Every character class the pattern lexer tells apart: wildcards, white space the literal run
+  // keeps, surrogate pairs and lone surrogates, enough `*` for P4's tenth capture, the `$` quotes
+  // of a run, the IP constructs with good and bad bodies and missing closers, and the `$` pairs the
+  // simple path leaves to the grammar.
   const plainUnit = fc.constantFrom(...'*%*%ab.|@- \t\\[](){}<>', '😀', '\ud800', '\udc00', 'é', '**********');
+  const dollarUnit = fc.constantFrom('$', '$$', '$*', '$%', '$ ', '$\t', '$(', '$<', '${', ')', '>', '}', '10.0.0.0/8', '10.1.2.3', '/33', '::1/128', '1.2.3.4/24', '$N', '$[', '$A%', '$_', '$@', '$0*');
   const plainText = fc.string({ unit: plainUnit, maxLength: 40 });
+  const dollarText = fc.string({ unit: fc.oneof(plainUnit, dollarUnit), maxLength: 30 });
 
-  it('gives exactly what the lexer and grammar give', () => {
+  it('reads every pattern without `$`, exactly as the lexer and grammar do', () => {
     fc.assert(
       fc.property(plainText, (text) => {
-        expect(parsePlainPattern(text)).toStrictEqual(parsePatternWithGrammar(text));
+        expect(parseSimplePattern(text)).toStrictEqual(parsePatternWithGrammar(text));
       }),
       { numRuns: 10000 },
     );
+  });
+
+  it('reads patterns with `$` quotes and IP constructs exactly as the lexer and grammar do, and leaves the rest to them', () => {
+    let simple = 0;
+    fc.assert(
+      fc.property(dollarText, (text) => {
+        const fast = parseSimplePattern(text);
+        if (fast === null) return;
+        simple += 1;
+        expect(fast).toStrictEqual(parsePatternWithGrammar(text));
+      }),
+      { numRuns: 10000 },
+    );
+    expect(simple).toBeGreaterThan(1000);
+    expect(parseSimplePattern('TCP|*|25|$(203.0.113.0/24)|*')).not.toBeNull();
+  });
+});
+
+describe('templates of literal text, captures, controls and flags (simpleTemplateTokens)', () => {
+  const unit = fc.constantFrom(
+    ...'ab AX|;[]{}?#:=\\^_',
+    '$',
+    '$$',
+    '$ ',
+    '$\t',
+    '$0',
+    '$3',
+    '$9',
+    '$Y',
+    '$N',
+    '$C',
+    '$e',
+    '$+',
+    '$<',
+    '$!',
+    '$é',
+    '$😀',
+    '$\ud800',
+    '$|T;',
+    '$[a,b,',
+    '${',
+    '$]',
+    '$}',
+    '$?50?',
+    '$#f|10|0|5#',
+    '$:A',
+    '$;',
+    '$=',
+    '$\\',
+    '$^',
+    '$_',
+  );
+  const text = fc.string({ unit, maxLength: 20 });
+
+  it('reads simple templates exactly as the lexer and grammar do, for any count of saved items, and leaves the rest to them', () => {
+    let simple = 0;
+    fc.assert(
+      fc.property(text, fc.option(fc.nat(11), { nil: undefined }), (template, captureCount) => {
+        if (simpleTemplateTokens(template) !== null) simple += 1;
+        expect(parseTemplate(template, { captureCount })).toStrictEqual(parseTemplateWithGrammar(template, { captureCount }));
+      }),
+      { numRuns: 10000 },
+    );
+    expect(simple).toBeGreaterThan(500);
+    expect(simpleTemplateTokens('$NNo$ relaying$ for$ user1')).not.toBeNull();
+  });
+});
+
+describe('logical lines read by hand (scanLine)', () => {
+  /** What the builder reads of a line's structure: token texts and offsets, not Chevrotain's token objects. */
+  function shape(syntax: LineSyntax): unknown {
+    const token = (t: LineToken | undefined) => (t === undefined ? undefined : { image: t.image, startOffset: t.startOffset });
+    switch (syntax.kind) {
+      case 'header':
+        return { kind: syntax.kind, name: token(syntax.name), extra: token(syntax.extra) };
+      case 'entry':
+        return { kind: syntax.kind, pattern: token(syntax.pattern), pieces: syntax.pieces.map(token), gaps: syntax.gaps.map(token), dangling: token(syntax.dangling) };
+      default:
+        return { kind: syntax.kind };
+    }
+  }
+
+  /** Whether the hand scan agrees with the grammar on a logical line; a line it leaves to the grammar agrees. */
+  function agrees(text: string): boolean {
+    const scanned = scanLine(text);
+    if (scanned === null) return true;
+    expect(shape(scanned), JSON.stringify(text)).toStrictEqual(shape(parseLineStructure(`${text}\n`)[0]!));
+    return false;
+  }
+
+  it('splits every logical line of the fixtures and the corpus as the grammar does', () => {
+    const folders = ['fixtures', 'fixtures/corpus', 'fixtures/invalid', 'fixtures/two-tier', 'fixtures/hostile'];
+    let lines = 0;
+    for (const folder of folders) {
+      for (const name of readdirSync(path.join(ROOT, folder))) {
+        if (!/mappings/.test(name)) continue;
+        const reader = new LogicalLineReader(decodeSource(readFileSync(path.join(ROOT, folder, name))).text, name, new Set());
+        for (let line = reader.next(); line !== null; line = reader.next()) {
+          if (line.text.length > 100_000) continue;
+          agrees(line.text);
+          lines += 1;
+        }
+      }
+    }
+    expect(lines).toBeGreaterThan(300);
+  });
+
+  it('splits random lines as the grammar does, and leaves headers with more text and dangling `$` to it', () => {
+    const unit = fc.constantFrom(' ', '\t', '  ', 'a', 'Z', '!', '<', '*', '$', '$$', '$ ', '$\t', '|', '\r', '\u000b', '😀', '\\');
+    let left = 0;
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 20 }), (text) => {
+        if (agrees(text)) left += 1;
+      }),
+      { numRuns: 10000 },
+    );
+    expect(left).toBeLessThan(5000);
+    expect(scanLine('TABLE extra')).toBeNull();
+    expect(scanLine('  pattern  template$')).toBeNull();
   });
 });
 
@@ -58,11 +186,10 @@ describe('strict IPv4 addresses (one ipaddr.js parse)', () => {
   });
 });
 
-describe('chunked building of large files', () => {
-  // The builder lexes, parses and builds a file a chunk of logical lines at a time, from a slice of
-  // the source when the chunk's lines are the source's own. Whatever the chunk boundaries cut
-  // through, a file must read the same: here the same body is parsed after different numbers of
-  // filler lines, so that the boundaries fall on every line of the body.
+describe('lines read one at a time', () => {
+  // The builder reads each logical line on its own, by hand or through the grammar. Whatever comes
+  // before them, the same lines must read the same: here the same body is parsed after different
+  // numbers of filler lines.
   const bodyLine = fc.constantFrom(
     'T',
     'TABLE extra',
@@ -116,7 +243,7 @@ describe('chunked building of large files', () => {
     };
   }
 
-  it('reads the same whatever the chunk boundaries cut', () => {
+  it('reads the same whatever lines come before', () => {
     const readInclude = memoryReader({ inc: 'I\n  i  j\n' });
     fc.assert(
       fc.property(body, fc.integer({ min: 200, max: 560 }), fc.boolean(), (lines, filler, finalLineFeed) => {

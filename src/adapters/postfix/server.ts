@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { connectionTupleSchema, TupleError, validateTuple } from '../../access/schemas.js';
 import { PolicyConversation, type PolicyAnswer, type PolicySource } from './conversation.js';
 import { PolicyRequestReader, type FramedRequest } from './protocol.js';
+import { DEFAULT_POLICY_ENDPOINT } from './defaults.js';
 
 // PD6: the policy server. Each connection is one PolicyConversation answering its requests strictly in
 // order; a delay holds that connection's answer back and nothing else. Connections are capped, idle ones
 // time out, and closing finishes the requests already received before the connections end.
 
-/** PD6: where the server listens unless told otherwise. */
-export const DEFAULT_POLICY_ENDPOINT = 'inet:127.0.0.1:10040';
+export { DEFAULT_POLICY_ENDPOINT };
 
 /** A listening endpoint as Postfix names it: `inet:HOST:PORT` or `unix:PATH`. */
 export type PolicyEndpoint = { kind: 'inet'; host: string; port: number } | { kind: 'unix'; path: string };

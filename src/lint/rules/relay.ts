@@ -11,9 +11,16 @@ import type { LintRule } from '../rule.js';
 import { fileRule, tableRule, tableText } from '../scope.js';
 import { flagsSet, templateNodes } from '../templates.js';
 
-/** A9: every IPv4 probe is dotted decimal, every IPv6 probe holds a colon. */
-const EVERY_IPV4 = parsePattern('$D*.$D*.$D*.$D*').items;
-const EVERY_IPV6 = parsePattern('*:*').items;
+let everyClient: { ipv4: PatternItem[]; ipv6: PatternItem[] } | undefined;
+
+/**
+ * A9: every IPv4 probe is dotted decimal, every IPv6 probe holds a colon. Parsed on first use, not when
+ * the rules load: the glob needs the pattern grammar, which commands that only read the rules'
+ * names (a configuration's checks) should not build.
+ */
+function everyClientPatterns(): { ipv4: PatternItem[]; ipv6: PatternItem[] } {
+  return (everyClient ??= { ipv4: parsePattern('$D*.$D*.$D*.$D*').items, ipv6: parsePattern('*:*').items });
+}
 
 /** Subnets at least this broad are judged: a /8 of IPv4, a /16 of IPv6. */
 const BROAD_PREFIX = { ipv4: 8, ipv6: 16 } as const;
@@ -42,8 +49,8 @@ function subnetText(item: IpItem): string {
 /** Why an INTERNAL_IP pattern makes broad or public space internal, or undefined. */
 function broadness(items: readonly PatternItem[]): string | undefined {
   if (matchesEverything(items)) return 'every client';
-  if (patternCovers(items, EVERY_IPV4)) return 'every IPv4 client';
-  if (patternCovers(items, EVERY_IPV6)) return 'every IPv6 client';
+  if (patternCovers(items, everyClientPatterns().ipv4)) return 'every IPv4 client';
+  if (patternCovers(items, everyClientPatterns().ipv6)) return 'every IPv6 client';
   for (const item of items) {
     if (item.kind !== 'ip') continue;
     // P9.3: an IPv6 subnet also takes IPv4 clients (as ::ffff:a.b.c.d), so ::/0 takes everyone.

@@ -57,6 +57,7 @@ const GLOB_RANGES: Record<GlobLetter, readonly CodeRange[]> = {
 const ANY: CharClass = { kind: 'any' };
 const STAR = 0x2a;
 const PERCENT = 0x25;
+const DOLLAR = 0x24;
 
 /** P9.2: the characters an address run is made of. */
 const ADDRESS_CHARACTER = /^[0-9A-Fa-f.:]/;
@@ -66,33 +67,73 @@ const MISSING_SEPARATOR_HINT = 'is the white space between pattern and template 
 
 /** Parses the pattern half of an entry (P3–P9) into items; never throws, whatever the text. */
 export function parsePattern(text: string): ParsedPattern {
-  return text.includes('$') ? parsePatternWithGrammar(text) : parsePlainPattern(text);
+  return parseSimplePattern(text) ?? parsePatternWithGrammar(text);
 }
 
 /** Parses a pattern through the Chevrotain lexer and grammar; exported for the differential test. */
 export function parsePatternWithGrammar(text: string): ParsedPattern {
-  patternParser.input = patternLexer.tokenize(text).tokens;
-  return new PatternBuilder().build(patternParser.pattern());
+  const parser = patternParser();
+  parser.input = patternLexer().tokenize(text).tokens;
+  return new PatternBuilder().build(parser.pattern());
+}
+
+/** `$(`, `$<` and `${` open the IP constructs (P9); each runs to its closer, or to the end without one. */
+const IP_FORMS = new Map<number, { form: IpItem['form']; closer: string }>([
+  [0x28, { form: 'prefix', closer: ')' }],
+  [0x3c, { form: 'ignore', closer: '>' }],
+  [0x7b, { form: 'v6', closer: '}' }],
+]);
+
+/** P3: the characters a `$` quotes into a literal run: `$ * %`, space and TAB. */
+function isQuotedInRun(code: number): boolean {
+  return code === DOLLAR || code === STAR || code === PERCENT || code === 0x20 || code === 0x09;
 }
 
 /**
- * Parses a pattern without `$`: literal runs between `*` and `%` (P3), found without the lexer and
- * grammar; exported for the differential test. Speed: many patterns are such (a third of the
- * bench file's), and this way skips Chevrotain's lexer and parser for them. The items
- * come from the same builder methods as the grammar path, and test/syntax/fast-paths.test.ts
- * checks on random text that both paths agree.
+ * Parses a pattern made of literal runs (with their `$` quotes), `*`, `%` and IP constructs without
+ * the lexer and grammar, or gives null for one with any other `$` (a set, a glob, a modifier, a
+ * back-match, a mistake), which the grammar reads. Exported for the differential test. Speed: these
+ * are nearly all the patterns of real access tables, and Chevrotain's lexer and parser were most of
+ * their parse. The items come from the same builder methods as the grammar path, and
+ * test/syntax/fast-paths.test.ts checks on random text that both paths agree.
  */
-export function parsePlainPattern(text: string): ParsedPattern {
+export function parseSimplePattern(text: string): ParsedPattern | null {
   const builder = new PatternBuilder();
-  let runStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code !== STAR && code !== PERCENT) continue;
-    if (i > runStart) builder.addLiteral(runStart, text.slice(runStart, i));
-    builder.addWildcard(i, i + 1, code === STAR ? 'many' : 'one', ANY);
-    runStart = i + 1;
+  let at = 0;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code === STAR || code === PERCENT) {
+      builder.addWildcard(at, at + 1, code === STAR ? 'many' : 'one', ANY);
+      at += 1;
+      continue;
+    }
+    if (code === DOLLAR) {
+      const next = text.charCodeAt(at + 1);
+      const ip = IP_FORMS.get(next);
+      if (ip !== undefined) {
+        const closer = text.indexOf(ip.closer, at + 2);
+        const end = closer < 0 ? text.length : closer + 1;
+        builder.addIp(at, text.slice(at, end), ip.form, ip.closer);
+        at = end;
+        continue;
+      }
+      if (!isQuotedInRun(next)) return null;
+    }
+    // A literal run: up to a wildcard or a `$` that quotes nothing it may hold (the lexer's LiteralRun).
+    let end = at;
+    while (end < text.length) {
+      const inRun = text.charCodeAt(end);
+      if (inRun === STAR || inRun === PERCENT) break;
+      if (inRun === DOLLAR) {
+        if (!isQuotedInRun(text.charCodeAt(end + 1))) break;
+        end += 2;
+      } else {
+        end += 1;
+      }
+    }
+    builder.addLiteral(at, text.slice(at, end));
+    at = end;
   }
-  if (runStart < text.length) builder.addLiteral(runStart, text.slice(runStart));
   return builder.finish();
 }
 
@@ -138,11 +179,11 @@ class PatternBuilder {
       case LiteralRun:
         return this.addLiteral(token.startOffset, token.image);
       case IpPrefixForm:
-        return this.addIp(token, 'prefix', ')');
+        return this.addIp(token.startOffset, token.image, 'prefix', ')');
       case IpIgnoreForm:
-        return this.addIp(token, 'ignore', '>');
+        return this.addIp(token.startOffset, token.image, 'ignore', '>');
       case IpV6Form:
-        return this.addIp(token, 'v6', '}');
+        return this.addIp(token.startOffset, token.image, 'v6', '}');
       case Star:
         return this.addWildcard(token.startOffset, tokenEnd(token), 'many', ANY);
       case Percent:
@@ -279,24 +320,27 @@ class PatternBuilder {
     this.nextCapture(start, end);
   }
 
-  /** P9.1: address and bit count checked by the IP module, host bits masked off. */
-  private addIp(token: IToken, form: IpItem['form'], closer: string): void {
-    const image = token.image;
-    const { start } = this.startItem(token.startOffset, false);
-    const end = tokenEnd(token);
+  /**
+   * P9.1: an IP construct written as `image` at `offset` (closer included when the text has it);
+   * address and bit count checked by the IP module, host bits masked off.
+   */
+  addIp(offset: number, image: string, form: IpItem['form'], closer: string): void {
+    const whole: OffsetRange = { offset, length: image.length };
+    const { start } = this.startItem(offset, false);
+    const end = offset + image.length;
     const capture = this.nextCapture(start, end);
     if (image.length < 3 || image[image.length - 1] !== closer) {
       const message = `IP construct \`${image.slice(0, 2)}\` without closing \`${closer}\``;
-      this.report('error', 'bad-ip', message, { offset: token.startOffset, length: 2 });
+      this.report('error', 'bad-ip', message, { offset, length: 2 });
       return;
     }
     const body = image.slice(2, -1);
     const slash = body.indexOf('/');
     const address = slash < 0 ? body : body.slice(0, slash);
-    const addressOffset = token.startOffset + 2;
+    const addressOffset = offset + 2;
     const parsed = parseIpAddress(address);
     if (!parsed) {
-      const span = address ? { offset: addressOffset, length: address.length } : spanOf(token);
+      const span = address ? { offset: addressOffset, length: address.length } : whole;
       this.report('error', 'bad-ip', `\`${address}\` is not an IPv4 or IPv6 address`, span);
       return;
     }
@@ -324,11 +368,11 @@ class PatternBuilder {
     }
     if (hostBitsSet) {
       const message = `\`${address}\` has bits set beyond the first ${prefixLength}; they are ignored`;
-      this.report('warning', 'host-bits-set', message, spanOf(token));
+      this.report('warning', 'host-bits-set', message, whole);
     }
     if (form === 'v6' && family === 'ipv4') {
       const message = `IPv4 address in \`\${…}\`; \`$(${body})\` says the same more plainly`;
-      this.report('info', 'ipv4-in-ipv6-form', message, spanOf(token));
+      this.report('info', 'ipv4-in-ipv6-form', message, whole);
     }
     const length = end - start;
     this.items.push({ kind: 'ip', form, family, address, prefixLength, network, capture, offset: start, length });

@@ -46,8 +46,9 @@ const SET_CHARACTERS = [SetChar, SetEscape];
  * reports a syntax error of its own: what is wrong is told by the AST step, which knows the rules.
  */
 export class PatternParser extends EmbeddedActionsParser {
-  constructor() {
-    super(patternTokens);
+  /** `skipValidations`: Chevrotain's checks of the grammar, which cost more than building it; test/grammar/validations.test.ts runs them. */
+  constructor(skipValidations = true) {
+    super(patternTokens, { skipValidations });
     this.performSelfAnalysis();
   }
 
@@ -130,5 +131,9 @@ export class PatternParser extends EmbeddedActionsParser {
   private setCharacter = this.RULE('setCharacter', (): IToken => this.OR(this.setCharacterAlternatives));
 }
 
-/** The one pattern parser instance, built at module load; exported for railroad diagrams. */
-export const patternParser = new PatternParser();
+let builtPatternParser: PatternParser | undefined;
+
+/** The one pattern parser instance, built on first use (its self-analysis is costly); exported for railroad diagrams. */
+export function patternParser(): PatternParser {
+  return (builtPatternParser ??= new PatternParser());
+}

@@ -146,8 +146,17 @@ const setMode = [SetEscape, SetDash, SetClose, SetChar];
 /** Every pattern token type, in the order the parser's vocabulary lists them. */
 export const patternTokens = [...mainMode, ...setMode];
 
-/** The pattern lexer, built once: offsets only, because the file parser maps them to lines (F16). */
-export const patternLexer = new Lexer(
-  { modes: { main: mainMode, set: setMode }, defaultMode: 'main' },
-  { positionTracking: 'onlyOffset', ensureOptimizations: true },
-);
+let builtPatternLexer: Lexer | undefined;
+
+/** The pattern lexer, built on first use: offsets only, because the file parser maps them to lines (F16). */
+export function patternLexer(): Lexer {
+  return (builtPatternLexer ??= buildPatternLexer(true));
+}
+
+/** A new pattern lexer; `skipValidations` skips Chevrotain's checks of the definition, which test/grammar/validations.test.ts runs. */
+export function buildPatternLexer(skipValidations: boolean): Lexer {
+  return new Lexer(
+    { modes: { main: mainMode, set: setMode }, defaultMode: 'main' },
+    { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations },
+  );
+}

@@ -23,6 +23,7 @@ import {
   RoutineOpenWithoutHeader,
   SequenceLookup,
   templateLexer,
+  TemplateLiteral,
   UrlOpen,
 } from './tokens.js';
 
@@ -76,7 +77,17 @@ const LOOKUP_CLOSERS = new Map<TokenType, string>([
 
 /** Parses a template (after F8 removed its unquoted white space) into nodes; never throws. */
 export function parseTemplate(text: string, options?: ParseTemplateOptions): ParsedTemplate {
-  const { tokens } = templateLexer.tokenize(text);
+  const tokens = simpleTemplateTokens(text);
+  if (tokens !== null) {
+    const builder = new TemplateBuilder(text.length, options?.captureCount);
+    return { nodes: builder.build(tokens, false), problems: builder.problems };
+  }
+  return parseTemplateWithGrammar(text, options);
+}
+
+/** Parses a template through the Chevrotain lexer and grammar; exported for the differential test. */
+export function parseTemplateWithGrammar(text: string, options?: ParseTemplateOptions): ParsedTemplate {
+  const { tokens } = templateLexer().tokenize(text);
   const tooDeep = openerBeyondNesting(tokens);
   if (tooDeep !== undefined) {
     const problem: Problem = {
@@ -87,10 +98,72 @@ export function parseTemplate(text: string, options?: ParseTemplateOptions): Par
     };
     return { nodes: [], problems: [problem] };
   }
-  templateParser.input = tokens;
+  const parser = templateParser();
+  parser.input = tokens;
   const builder = new TemplateBuilder(text.length, options?.captureCount);
-  const nodes = builder.build(templateParser.template(), false);
+  const nodes = builder.build(parser.template(), false);
   return { nodes, problems: builder.problems };
+}
+
+const DOLLAR = 0x24;
+
+/** The characters after `$` that start something other than a flag, a control or a capture (T2–T11). */
+const CONSTRUCT_STARTS = new Set([...'$ \t\\^_=:;?#|[{]}'].map((character) => character.charCodeAt(0)));
+
+function isSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdfff;
+}
+
+/**
+ * The tokens of a template made of literal text (with `$$`, `$ ` and `$<TAB>`), captures, controls
+ * and flags, as the template lexer would give them; null for one with anything else (a lookup, a
+ * test, a case modifier, a dangling `$`), which the lexer and grammar read. Exported for the
+ * differential test. Speed: such are the templates of nearly every access-table entry (`$Y`,
+ * `$NRelaying$ denied`), and Chevrotain's lexer and parser were most of their parse. The nodes come
+ * from the same builder as the grammar path's, and test/syntax/fast-paths.test.ts checks on random
+ * text that both paths agree.
+ */
+export function simpleTemplateTokens(text: string): IToken[] | null {
+  const tokens: IToken[] = [];
+  let at = 0;
+  while (at < text.length) {
+    if (text.charCodeAt(at) === DOLLAR) {
+      const next = text.charCodeAt(at + 1);
+      if (Number.isNaN(next) || isSurrogate(next)) return null;
+      if (!CONSTRUCT_STARTS.has(next)) {
+        tokens.push(simpleToken(dollarPairType(next), text.slice(at, at + 2), at));
+        at += 2;
+        continue;
+      }
+      if (next !== DOLLAR && next !== 0x20 && next !== 0x09) return null;
+    }
+    // Literal text: up to a `$` that does not quote `$`, space or TAB (the lexer's TemplateLiteral).
+    let end = at;
+    while (end < text.length) {
+      if (text.charCodeAt(end) !== DOLLAR) {
+        end += 1;
+        continue;
+      }
+      const quoted = text.charCodeAt(end + 1);
+      if (quoted !== DOLLAR && quoted !== 0x20 && quoted !== 0x09) break;
+      end += 2;
+    }
+    tokens.push(simpleToken(TemplateLiteral, text.slice(at, end), at));
+    at = end;
+  }
+  return tokens;
+}
+
+/** T3, T5, T7: what `$` followed by this character is, when it is not a construct. */
+function dollarPairType(code: number): TokenType {
+  if (code >= 0x30 && code <= 0x39) return Capture;
+  if ('celrCELR'.includes(String.fromCharCode(code))) return Control;
+  return Flag;
+}
+
+/** A token as the lexer makes one, with what the builder reads of it. */
+function simpleToken(tokenType: TokenType, image: string, startOffset: number): IToken {
+  return { image, startOffset, tokenType, tokenTypeIdx: tokenType.tokenTypeIdx! } as IToken;
 }
 
 /** F17: the deepest nesting of bracketed lookups a template may have. */

@@ -41,8 +41,9 @@ export type RawTemplateElement = IToken | RawLookup;
  * errors: the AST step checks headers, numbers, closers and flags and reports them with offsets.
  */
 export class TemplateParser extends EmbeddedActionsParser {
-  constructor() {
-    super(templateTokens);
+  /** `skipValidations`: Chevrotain's checks of the grammar, which cost more than building it; test/grammar/validations.test.ts runs them. */
+  constructor(skipValidations = true) {
+    super(templateTokens, { skipValidations });
     this.performSelfAnalysis();
   }
 
@@ -107,5 +108,9 @@ export class TemplateParser extends EmbeddedActionsParser {
   }
 }
 
-/** The one template parser instance, built at module load; exported for railroad diagrams. */
-export const templateParser = new TemplateParser();
+let builtTemplateParser: TemplateParser | undefined;
+
+/** The one template parser instance, built on first use (its self-analysis is costly); exported for railroad diagrams. */
+export function templateParser(): TemplateParser {
+  return (builtTemplateParser ??= new TemplateParser());
+}

@@ -122,8 +122,13 @@ function modeTokens(name: string, closer?: TokenType): TokenType[] {
   return closer ? [closer, literal, ...dollarTokens] : [literal, ...dollarTokens];
 }
 
+const templateMode = modeTokens('Template');
+
+/** Literal text at the top level of a template (outside every lookup). */
+export const TemplateLiteral = templateMode[0]!;
+
 const modes = {
-  template: modeTokens('Template'),
+  template: templateMode,
   pipeArgument: modeTokens('PipeArgument', PipeClose),
   bracketArgument: modeTokens('BracketArgument', BracketClose),
   braceArgument: modeTokens('BraceArgument', BraceClose),
@@ -134,8 +139,14 @@ const modes = {
 /** Every template token type, for the parser's vocabulary. */
 export const templateTokens = [...new Set([LiteralText, ...Object.values(modes).flat()])];
 
-/** The template lexer, built once: offsets only, because the file parser maps them to lines (F16). */
-export const templateLexer = new Lexer(
-  { modes, defaultMode: 'template' },
-  { positionTracking: 'onlyOffset', ensureOptimizations: true },
-);
+let builtTemplateLexer: Lexer | undefined;
+
+/** The template lexer, built on first use: offsets only, because the file parser maps them to lines (F16). */
+export function templateLexer(): Lexer {
+  return (builtTemplateLexer ??= buildTemplateLexer(true));
+}
+
+/** A new template lexer; `skipValidations` skips Chevrotain's checks of the definition, which test/grammar/validations.test.ts runs. */
+export function buildTemplateLexer(skipValidations: boolean): Lexer {
+  return new Lexer({ modes, defaultMode: 'template' }, { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations });
+}
