@@ -28,3 +28,18 @@ export type DecidingTable = Exclude<AccessTableName, 'INTERNAL_IP'>;
 export function isAccessTable(name: string): name is AccessTableName {
   return (ACCESS_TABLES as readonly string[]).includes(name);
 }
+
+/**
+ * Names the product itself consults besides A1: address reversal and forwarding (format.md M9) and
+ * the related tables of access.md A30. A header close to one of these is probably misspelt.
+ */
+export const PRODUCT_TABLES: readonly string[] = [
+  ...ACCESS_TABLES,
+  'REVERSE',
+  'FORWARD',
+  'IP_ACCESS',
+  'DEQUEUE_ACCESS',
+  'AUTH_ACCESS',
+  'AUTH_REWRITE',
+  'BURL_ACCESS',
+];

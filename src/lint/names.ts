@@ -1,20 +1,3 @@
-import { ACCESS_TABLES } from '../access/tables.js';
-
-/**
- * Names the product itself consults besides A1: address reversal and forwarding (format.md M9) and
- * the related tables of access.md A30. A header close to one of these is probably misspelt.
- */
-export const PRODUCT_TABLES: readonly string[] = [
-  ...ACCESS_TABLES,
-  'REVERSE',
-  'FORWARD',
-  'IP_ACCESS',
-  'DEQUEUE_ACCESS',
-  'AUTH_ACCESS',
-  'AUTH_REWRITE',
-  'BURL_ACCESS',
-];
-
 /** Edits at most this many apart count as a misspelling, and at most one per three characters. */
 const MAX_TYPO_DISTANCE = 2;
 

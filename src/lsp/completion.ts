@@ -1,7 +1,7 @@
 import type { CompletionItem, CompletionItemKind, Position } from 'vscode-languageserver';
 import { ACCESS_TABLES, isAccessTable } from '../access/tables.js';
 import { FLAG_MEANINGS, OUTPUT_FLAGS, flagMeaning } from '../lint/flags.js';
-import { PRODUCT_TABLES } from '../lint/names.js';
+import { PRODUCT_TABLES } from '../access/tables.js';
 import { parsePattern } from '../syntax/pattern/index.js';
 import { sourceLines } from '../syntax/index.js';
 import type { CheckedDocument } from './workspace.js';

@@ -1,7 +1,7 @@
-import { ACCESS_TABLES } from '../../access/tables.js';
+import { ACCESS_TABLES, PRODUCT_TABLES } from '../../access/tables.js';
 import type { Table } from '../../syntax/ast.js';
 import type { LintContext } from '../context.js';
-import { closestName, PRODUCT_TABLES } from '../names.js';
+import { closestName } from '../names.js';
 import type { LintRule, RuleFinding } from '../rule.js';
 import { tableRule } from '../scope.js';
 import { nodeSpan, templateNodes } from '../templates.js';
