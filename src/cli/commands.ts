@@ -1,4 +1,5 @@
 import { auditCommand } from './audit.js';
+import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { decideCommand } from './decide.js';
@@ -10,4 +11,4 @@ import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
 
 /** Every subcommand, in the order `imsmap --help` lists them. */
-export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand, diffCommand, serveCommand, lspCommand];
+export const commands: Command[] = [lintCommand, testCommand, matchCommand, decideCommand, auditCommand, checkCommand, diffCommand, buildCommand, serveCommand, lspCommand];

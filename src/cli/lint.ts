@@ -7,7 +7,8 @@ import { lintFormatters, type LintReport } from '../lint/format/index.js';
 import type { LintedFile } from '../lint/lint.js';
 import { configResolver, isIgnored, lintFile } from '../lint/node.js';
 import { UNREADABLE_FILE } from '../lint/parser-rules.js';
-import { readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
+import { isCompiledFile } from '../engine/snapshot/node.js';
+import { escapeControls, readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command.js';
 
@@ -41,6 +42,11 @@ export const lintCommand: Command = {
         return EXIT_USAGE;
       }
       if (isIgnored(file, config, io.cwd)) continue;
+      if (isCompiledFile(file, io.cwd)) {
+        // Lint reads what the compiled form leaves out: comments, suppressions, the layout of lines.
+        io.stderr.write(`imsmap lint: ${escapeControls(file)} is a compiled file (imsmap build): lint the mappings file it was built from\n`);
+        return EXIT_USAGE;
+      }
       linted.push(lintFile(file, { config, readFile: reader }));
     }
 
