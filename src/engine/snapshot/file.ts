@@ -13,11 +13,12 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Entry, ParsedMappings, TemplateNode } from '../../syntax/ast.js';
+import type { Entry, ParsedMappings, Span, TemplateNode, TextOrigin } from '../../syntax/ast.js';
 import { CompiledEntry } from '../mapping.js';
 import { TableIndex } from '../table-index.js';
 import {
   CAPTURE_COUNT,
+  DERIVED_SEGMENT,
   ENTRY_FIELDS,
   FILE,
   PATTERN_SEGMENTS,
@@ -28,6 +29,7 @@ import {
   TEMPLATE_ID,
   TEMPLATE_SEGMENTS,
   TEMPLATE_SPAN,
+  storedSegments,
   type StoredMappings,
   type StoredTable,
   type StoredTemplate,
@@ -201,6 +203,14 @@ function writeSpan(fields: Int32Array, at: number, span: { line: number; column:
   fields[at + 3] = span.endColumn;
 }
 
+/** Appends an origin's segments, unless it is the one segment its span implies; returns the count stored. */
+function storeOrigin(origin: TextOrigin, span: Span, segments: number[]): number {
+  const [first] = origin.segments;
+  if (origin.segments.length === 1 && first!.offset === 0 && first!.line === span.line && first!.column === span.column) return DERIVED_SEGMENT;
+  for (const segment of origin.segments) segments.push(segment.offset, segment.line, segment.column);
+  return origin.segments.length;
+}
+
 /** The stored state of a table's index, its arrays moved to sections. */
 function indexFields(entries: readonly Entry[], sections: SectionWriter): Record<string, IndexField> {
   const state = TableIndex.build(entries.map((entry) => new CompiledEntry(entry, {}))).storedState();
@@ -236,9 +246,8 @@ export function encodeCompiled(parsed: ParsedMappings, provenance: CompiledProve
       writeSpan(fields, at + PATTERN_SPAN, entry.patternSpan);
       writeSpan(fields, at + TEMPLATE_SPAN, entry.templateSpan);
       fields[at + SEGMENT_START] = segments.length / SEGMENT_FIELDS;
-      fields[at + PATTERN_SEGMENTS] = entry.patternOrigin.segments.length;
-      fields[at + TEMPLATE_SEGMENTS] = entry.templateOrigin.segments.length;
-      for (const segment of [...entry.patternOrigin.segments, ...entry.templateOrigin.segments]) segments.push(segment.offset, segment.line, segment.column);
+      fields[at + PATTERN_SEGMENTS] = storeOrigin(entry.patternOrigin, entry.patternSpan, segments);
+      fields[at + TEMPLATE_SEGMENTS] = storeOrigin(entry.templateOrigin, entry.templateSpan, segments);
     });
     return {
       name: table.name,
@@ -384,13 +393,13 @@ function checkEntries(
   const below = (value: number, limit: number): boolean => value >= 0 && value < limit;
   for (let at = 0; at < fields.length; at += ENTRY_FIELDS) {
     const first = fields[at + SEGMENT_START];
-    const used = fields[at + PATTERN_SEGMENTS] + fields[at + TEMPLATE_SEGMENTS];
+    const used = storedSegments(fields[at + PATTERN_SEGMENTS]) + storedSegments(fields[at + TEMPLATE_SEGMENTS]);
     if (
       !below(fields[at + PATTERN_STRING], limits.strings) ||
       !below(fields[at + TEMPLATE_ID], limits.templates) ||
       !below(fields[at + FILE], limits.files) ||
-      fields[at + PATTERN_SEGMENTS] < 0 ||
-      fields[at + TEMPLATE_SEGMENTS] < 0 ||
+      fields[at + PATTERN_SEGMENTS] < DERIVED_SEGMENT ||
+      fields[at + TEMPLATE_SEGMENTS] < DERIVED_SEGMENT ||
       first < 0 ||
       first + used > segmentCount
     ) {

@@ -17,10 +17,14 @@ export const FILE = 2;
 export const CAPTURE_COUNT = 3;
 export const PATTERN_SPAN = 4;
 export const TEMPLATE_SPAN = 8;
-/** First segment of the pattern origin; the template origin's segments follow the pattern's. */
+/**
+ * First segment of the pattern origin; the template origin's segments follow the pattern's. A count
+ * of DERIVED_SEGMENT stands for the one segment most texts have: offset 0 at the start of their span.
+ */
 export const SEGMENT_START = 12;
 export const PATTERN_SEGMENTS = 13;
 export const TEMPLATE_SEGMENTS = 14;
+export const DERIVED_SEGMENT = -1;
 export const ENTRY_FIELDS = 15;
 /** Each origin segment: offset, line, column. */
 export const SEGMENT_FIELDS = 3;
@@ -120,7 +124,11 @@ class StoredEntry implements Entry {
     return { file: this.file, line: fields[base], column: fields[base + 1], endLine: fields[base + 2], endColumn: fields[base + 3] };
   }
 
-  private origin(first: number, count: number): TextOrigin {
+  private origin(first: number, count: number, spanAt: number): TextOrigin {
+    if (count === DERIVED_SEGMENT) {
+      const { line, column } = this.span(spanAt);
+      return { file: this.file, segments: [{ offset: 0, line, column }] };
+    }
     const segments = [];
     const stored = this.from.segments;
     for (let at = SEGMENT_FIELDS * first; at < SEGMENT_FIELDS * (first + count); at += SEGMENT_FIELDS) {
@@ -138,11 +146,11 @@ class StoredEntry implements Entry {
   }
 
   get patternOrigin(): TextOrigin {
-    return this.origin(this.field(SEGMENT_START), this.field(PATTERN_SEGMENTS));
+    return this.origin(this.field(SEGMENT_START), this.field(PATTERN_SEGMENTS), PATTERN_SPAN);
   }
 
   get templateOrigin(): TextOrigin {
-    return this.origin(this.field(SEGMENT_START) + this.field(PATTERN_SEGMENTS), this.field(TEMPLATE_SEGMENTS));
+    return this.origin(this.field(SEGMENT_START) + storedSegments(this.field(PATTERN_SEGMENTS)), this.field(TEMPLATE_SEGMENTS), TEMPLATE_SPAN);
   }
 
   /** The plain Entry, for JSON output: the fields live on the prototype as getters. */
@@ -150,6 +158,11 @@ class StoredEntry implements Entry {
     const { table, index, pattern, template, patternItems, templateNodes, captureCount, patternOrigin, templateOrigin, patternSpan, templateSpan } = this;
     return { table, index, pattern, template, patternItems, templateNodes, captureCount, patternOrigin, templateOrigin, patternSpan, templateSpan };
   }
+}
+
+/** How many segments an origin's count keeps in the segment array. */
+export function storedSegments(count: number): number {
+  return count === DERIVED_SEGMENT ? 0 : count;
 }
 
 /** The stored parts behind each ParsedMappings a compiled file produced, for `compile` to reuse. */
