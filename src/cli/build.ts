@@ -34,7 +34,7 @@ export const buildCommand: Command = {
     if (values.json === true) {
       io.stdout.write(JSON.stringify({ file, output, tables, entries, sources: built.sources, bytes: built.bytes }) + '\n');
     } else {
-      io.stdout.write(escapeControls(`${output}: ${entries} entries in ${tables} tables from ${sources.join(', ')} (${built.bytes} bytes)`) + '\n');
+      io.stdout.write(escapeControls(`${output}: ${entries} entries in ${tables} tables from ${sources.join(', ')}`) + '\n');
     }
     return EXIT_OK;
   },
