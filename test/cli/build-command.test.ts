@@ -1,6 +1,7 @@
 // `imsmap build FILE -o OUT` (issue 13): the compiled file is written atomically, every command that
 // reads a mappings file takes it in place of the text and answers alike, lint declines it, and
 // `imsmap serve` runs from it and reloads a rebuilt one — refusing a stale one.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { folderWith, runImsmap } from './helpers.js';
 import { serve, stopServers } from './serve-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = path.join(ROOT, 'dist/cli/main.js');
 const EXAMPLE = readFileSync(path.join(ROOT, 'fixtures/example.mappings'), 'utf8');
 const TWO_TIER = readFileSync(path.join(ROOT, 'fixtures/two-tier/mappings'), 'utf8');
 const PROBES = ['TCP|192.0.2.25|25|203.0.113.5|40000', 'TCP|192.0.2.25|25|10.1.2.3|40000', 'UDP|1|2|3|4', ''];
@@ -48,6 +50,16 @@ describe('imsmap build', () => {
       expect(compiled.stdout.replaceAll('example.imc', 'example.mappings')).toBe(text.stdout);
       expect(text.stdout.length).toBeGreaterThan(10);
     }
+  });
+
+  it('answers long literal keys in a fresh process, where nothing built an index before the load', () => {
+    const long = 'a'.repeat(100);
+    const keys = folderWith({ 'long.mappings': `T\n  ${long}  $Ylong\n  ${long}b  $Ylonger\n  *  $Nnone\n` });
+    const cli = (...argv: string[]) => spawnSync(process.execPath, [CLI, ...argv], { cwd: keys, encoding: 'utf8' });
+    expect(cli('build', 'long.mappings', '-o', 'long.imc').status).toBe(0);
+    const answers = (file: string) => cli('test', file, '--table', 'T', '--json', long, `${long}b`).stdout;
+    expect(answers('long.imc')).toBe(answers('long.mappings'));
+    expect(answers('long.imc')).toMatch(/"output":"longer"/);
   });
 
   it('refuses a file with errors and leaves the output as it was', async () => {

@@ -149,7 +149,7 @@ const metadataSchema = z.object({
       span: spanSchema,
       fields: sectionRef,
       segments: sectionRef,
-      index: z.record(z.string(), indexFieldSchema).nullable(),
+      index: z.record(z.string(), indexFieldSchema),
     }),
   ),
   sections: z.array(z.object({ type: z.enum(Object.keys(ARRAY_TYPES) as [ArrayTypeName, ...ArrayTypeName[]]), offset: count, length: count })),
@@ -375,7 +375,7 @@ export function decodeCompiled(input: Uint8Array, imsmapVersion: string): Decode
     const fields = section(table.fields, 'Int32Array');
     const segments = section(table.segments, 'Int32Array');
     checkEntries(fields, segments, { strings: stringCount, templates: metadata.templates.length, files: metadata.files.length }, corrupt);
-    return { name: table.name, span: table.span, fields, segments, index: table.index === null ? null : indexState(table.index, reference, views, corrupt) };
+    return { name: table.name, span: table.span, fields, segments, index: indexState(table.index, reference, views, corrupt) };
   });
   const { imsmap, sources, files, includes, diagnostics, templates } = metadata;
   return { provenance: { imsmap, sources }, stored: { parsed: { files, includes, diagnostics }, strings, templates, tables } };

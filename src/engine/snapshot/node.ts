@@ -4,8 +4,8 @@
  * while every source it was built from still has the hash it recorded (stale otherwise).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { ParsedMappings } from '../../syntax/ast.js';
 import { isUnreadable, readMappingsFile, type IncludeReader } from '../../syntax/index.js';
@@ -18,9 +18,23 @@ export { CompiledFileError, isCompiled, type CompiledFileProblem, type CompiledS
 /** The largest compiled file read: a 1M-entry table compiles to well under this. */
 export const MAX_COMPILED_BYTES = 2 ** 31 - 1;
 
-/** The imsmap version compiled files record and must match (package.json three folders up from src/ and dist/). */
+let version: string | undefined;
+
+/**
+ * The imsmap version compiled files record and must match: that of the nearest package.json named
+ * imsmap above this module, wherever a build or bundle put it.
+ */
 export function imsmapVersion(): string {
-  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  if (version !== undefined) return version;
+  for (let folder = path.dirname(fileURLToPath(import.meta.url)); ; folder = path.dirname(folder)) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'imsmap' && typeof manifest.version === 'string') return (version = manifest.version);
+    } catch {
+      // No readable package.json here: look further up.
+    }
+    if (path.dirname(folder) === folder) throw new Error('the imsmap package.json cannot be found');
+  }
 }
 
 function sha256(bytes: Uint8Array): string {

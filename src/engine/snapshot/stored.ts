@@ -47,8 +47,8 @@ export interface StoredTable {
   span: Span;
   fields: Int32Array;
   segments: Int32Array;
-  /** TableIndex.storedState() as it was built, or null when the table was built without an index. */
-  index: Record<string, unknown> | null;
+  /** TableIndex.storedState() as it was built. */
+  index: Record<string, unknown>;
 }
 
 /** Everything a compiled file holds besides its provenance, already validated. */
@@ -209,7 +209,7 @@ export function restoreTables(
       steps[step + 1] = from.fields[fields + PATTERN_SPAN];
       steps[step + 2] = from.fields[fields + FILE];
     }
-    const index = !indexed ? null : from.index === null ? TableIndex.build(entries) : TableIndex.fromStoredState(entries, from.index);
+    const index = indexed ? TableIndex.fromStoredState(entries, from.index) : null;
     return CompiledTable.restore(table.name, entries, programs, stored.parsed.files, steps, index);
   });
 }
