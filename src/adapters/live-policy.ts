@@ -11,6 +11,7 @@ import { auditMappings } from '../lint/audit.js';
 import { hasErrors, type Diagnostic } from '../syntax/diagnostics.js';
 import type { IncludeReader } from '../syntax/index.js';
 import { loadMappings } from '../syntax/node.js';
+import { CompiledFileError, isCompiledFile, loadAnyMappingsFile } from '../engine/snapshot/node.js';
 
 /** How a LivePolicy loads its file. */
 export interface LivePolicyOptions {
@@ -318,7 +319,14 @@ function buildChecked(
 ): BuiltGeneration | PolicyLoadError {
   const watched = basis ? [...new Set([file, ...basis.inUse.files])] : [file];
   const before = basis?.expected ?? fingerprint(watched);
-  const parsed = loadMappings(file, options.readInclude === undefined ? {} : { readInclude: options.readInclude });
+  // A compiled file (imsmap build) is how big sites reload without a parse pause; it is told by its content.
+  const compiled = isCompiledFile(file);
+  const loaded = compiled ? loadAnyMappingsFile(file) : loadMappings(file, options.readInclude === undefined ? {} : { readInclude: options.readInclude });
+  if (loaded instanceof CompiledFileError) {
+    const reason = loaded.problem === 'unreadable' ? 'unreadable' : 'load-failed';
+    return new PolicyLoadError(`${file}: ${loaded.message}; the tables were not loaded`, [], undefined, reason);
+  }
+  const parsed = loaded;
   const refuse = (reason: ReloadRefusalReason, message: string) =>
     new PolicyLoadError(`${file}: ${message}; the tables were not loaded`, parsed.diagnostics, undefined, reason);
 
@@ -356,7 +364,8 @@ function buildChecked(
     generation,
     policy,
     diagnostics: parsed.diagnostics,
-    files: parsed.files,
+    // A compiled file stands for its sources: it is what a deployment replaces, and what is watched.
+    files: compiled ? [file] : parsed.files,
     hits,
     loadedAt: new Date(),
     sha256: mainState.sha256,

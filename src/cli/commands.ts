@@ -103,6 +103,16 @@ export const commands: Command[] = [
     load: async () => (await import('./diff.js')).diffCommand,
   },
   {
+    name: 'build',
+    summary: 'Compile a mappings file into a file every command loads without parsing (like imsimta cnbuild)',
+    usage: 'imsmap build <mappings-file> --output <compiled-file> [--json]',
+    options: {
+      output: { type: 'string', short: 'o', description: 'the compiled file to write (atomically: a temporary file, then a rename)' },
+      json: { type: 'boolean', description: 'what was written, as one JSON object' },
+    },
+    load: async () => (await import('./build.js')).buildCommand,
+  },
+  {
     name: 'serve',
     summary: "Answer Postfix's check_policy_service requests from the access tables, reloading on SIGHUP and file change",
     usage: 'imsmap serve FILE [--listen inet:HOST:PORT|unix:PATH] [--options <json>] [--config PATH] [--json]',

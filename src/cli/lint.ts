@@ -6,7 +6,8 @@ import { ruleCatalogue } from '../lint/catalogue.js';
 import { lintFormatters, type LintReport } from '../lint/format/index.js';
 import type { LintedFile } from '../lint/lint.js';
 import { configResolver, isIgnored, lintFile } from '../lint/node.js';
-import { readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
+import { isCompiledFile } from '../engine/snapshot/node.js';
+import { escapeControls, readContent, sourceLines, type IncludeReader } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';
 
@@ -32,6 +33,11 @@ export const lintCommand: CommandRunner = {
         return EXIT_USAGE;
       }
       if (isIgnored(file, config, io.cwd)) continue;
+      if (isCompiledFile(file, io.cwd)) {
+        // Lint reads what the compiled form leaves out: comments, suppressions, the layout of lines.
+        io.stderr.write(`imsmap lint: ${escapeControls(file)} is a compiled file (imsmap build): lint the mappings file it was built from\n`);
+        return EXIT_USAGE;
+      }
       linted.push(lintFile(file, { config, readFile: reader }));
     }
 

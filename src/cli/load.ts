@@ -1,6 +1,6 @@
 import type { ParsedMappings } from '../syntax/ast.js';
-import { readMappingsFile } from '../syntax/index.js';
-import { fileSystemReader } from '../syntax/node.js';
+import { escapeControls } from '../syntax/index.js';
+import { CompiledFileError, loadAnyMappingsFile } from '../engine/snapshot/node.js';
 import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
 import type { LintConfig } from '../lint/config-types.js';
 import { CONFIG_FILE_NAME, ConfigError } from '../lint/config.js';
@@ -9,12 +9,18 @@ import { configResolver } from '../lint/node.js';
 import type { CommandIO } from './command.js';
 
 /**
- * Reads the mappings file a command names and prints its diagnostics on standard error (X4).
+ * Reads the mappings file a command names, text or compiled (`imsmap build`, told apart by content),
+ * and prints its diagnostics on standard error (X4); a compiled file that is stale, corrupt or
+ * foreign is refused with one line naming why.
  * Paths stay as the user typed them, relative to the working directory, so diagnostics and entry
- * references point where the user looks. Null when the file itself cannot be read.
+ * references point where the user looks. Null when the file itself cannot be read or is refused.
  */
 export function loadCommandFile(file: string, io: CommandIO): ParsedMappings | null {
-  const parsed = readMappingsFile(file, fileSystemReader(io.cwd));
+  const parsed = loadAnyMappingsFile(file, { cwd: io.cwd });
+  if (parsed instanceof CompiledFileError) {
+    io.stderr.write(escapeControls(`${file}: error: ${parsed.message} [compiled-${parsed.problem}]`) + '\n');
+    return null;
+  }
   for (const diagnostic of parsed.diagnostics) io.stderr.write(formatDiagnosticLine(diagnostic) + '\n');
   return parsed.diagnostics.some((diagnostic) => diagnostic.code === 'unreadable-file') ? null : parsed;
 }

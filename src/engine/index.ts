@@ -9,6 +9,7 @@ import { EvaluationFailure, type Evaluation } from './expand.js';
 import { CompiledTable, MappingCall, type Engine, type MapTableOutcome } from './mapping.js';
 import { validateCompileOptions, type CompileOptions, type SequenceProvider } from './options.js';
 import { createGeneralDatabase } from './providers.js';
+import { restoreTables } from './snapshot/stored.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
 
 export type * from './options.js';
@@ -162,11 +163,16 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
     if (program === undefined) programs.set(nodes, (program = compileTemplate(nodes)));
     return program;
   };
-  for (const table of parsed.tables) {
-    const entries = table.entries.map((entry) => new CompiledEntry(entry, matcherOptions));
-    tables.set(table.name, new CompiledTable(table.name, entries, (entry) => programOf(entry.templateNodes), settings.linearScan !== true));
+  const indexed = settings.linearScan !== true;
+  // Mappings loaded from a compiled file (imsmap build) bring their tables' indexes along.
+  const restored = restoreTables(parsed, matcherOptions, programOf, indexed);
+  parsed.tables.forEach((table, number) => {
+    const compiled =
+      restored?.[number] ??
+      new CompiledTable(table.name, table.entries.map((entry) => new CompiledEntry(entry, matcherOptions)), (entry) => programOf(entry.templateNodes), indexed);
+    tables.set(table.name, compiled);
     sources.set(table.name, table.entries);
-  }
+  });
 
   const returnedTexts = new Map<string, TemplateProgram | string>();
   const engine: Engine = {

@@ -18,6 +18,16 @@ import type { EntryRef, TraceStep } from './types.js';
 /** Fields per entry in CompiledTable's step data: program number, line, file number. */
 const STEP_FIELDS = 3;
 
+/** What CompiledTable.restore assigns: the fields its constructor computes. */
+interface CompiledTableParts {
+  name: string;
+  entries: readonly CompiledEntry[];
+  programs: readonly TemplateProgram[];
+  files: readonly string[];
+  steps: Int32Array;
+  index: TableIndex | null;
+}
+
 /**
  * A table ready to run: entries in file order, the index that finds them (null: scan linearly), and
  * what a step needs of its entry — template program and where the entry stands — in one flat array.
@@ -55,6 +65,15 @@ export class CompiledTable {
     this.programs = programs;
     this.files = files;
     this.index = indexed ? TableIndex.build(entries) : null;
+  }
+
+  /** Fields per entry of the step data `restore` takes: program number, line, file number. */
+  static readonly STEP_FIELDS = STEP_FIELDS;
+
+  /** A table from the parts a compiled file stores (src/engine/snapshot): nothing is recomputed. */
+  static restore(name: string, entries: readonly CompiledEntry[], programs: readonly TemplateProgram[], files: readonly string[], steps: Int32Array, index: TableIndex | null): CompiledTable {
+    const parts: CompiledTableParts = { name, entries, programs, files, steps, index };
+    return Object.assign(Object.create(CompiledTable.prototype) as CompiledTable, parts);
   }
 
   /** The template program of the entry at a position. */

@@ -296,6 +296,21 @@ export class TableIndex {
     return new TableIndex(entries);
   }
 
+  /** The index's arrays and figures without its entries, for a compiled file to store (src/engine/snapshot). */
+  storedState(): Record<string, unknown> {
+    const { entries: _entries, ...state } = this;
+    return state;
+  }
+
+  /** An index over `entries` from the `storedState()` of an index this imsmap version built over the same entries. */
+  static fromStoredState(entries: readonly CompiledEntry[], state: Record<string, unknown>): TableIndex {
+    const index: TableIndex = Object.assign(Object.create(TableIndex.prototype) as TableIndex, state, { entries });
+    // The constructor sizes the shared scratch for the longest complete key; no key is longer than the units kept.
+    const longest = Math.min(index.textUnits.length, index.textFamilies.reduce((most, family) => Math.max(most, family.length), 0));
+    if (scratch.units.length < longest) scratch.units = new Uint16Array(longest);
+    return index;
+  }
+
   /** Counts for reports: entries, distinct keys, key families, entries on the always-check list. */
   get shape(): TableIndexShape {
     const occupied = (records: Int32Array): number => records.filter((_, at) => at % RECORD === FAMILY && records[at] !== 0).length;
