@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AccessOptions } from '../../src/access/index.js';
+import { onTestFinished } from 'vitest';
+import { TupleError, type AccessOptions, type Decision } from '../../src/access/index.js';
 import type { GateEvent, GateLogger } from '../../src/adapters/gate.js';
 import { LivePolicy, PolicyLoadError, type LivePolicyOptions } from '../../src/adapters/live-policy.js';
 
@@ -48,4 +49,17 @@ export function recorder(): { logger: GateLogger; warnings: string[]; infos: str
 export function temporaryDirectory(prefix: string): { directory: string; remove: () => void } {
   const directory = mkdtempSync(path.join(tmpdir(), prefix));
   return { directory, remove: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
+/** A fresh directory removed when the current test finishes. */
+export function testDirectory(prefix: string): string {
+  const { directory, remove } = temporaryDirectory(prefix);
+  onTestFinished(remove);
+  return directory;
+}
+
+/** The decision of a tuple the test knows to be valid; a TupleError fails the test. */
+export function decided(result: Decision | TupleError): Decision {
+  if (result instanceof TupleError) throw result;
+  return result;
 }

@@ -1,36 +1,24 @@
-// Issue 13: LivePolicy takes a compiled file (imsmap build) in place of the text — how big sites
+// LivePolicy takes a compiled file (imsmap build) in place of the text — how big sites
 // reload without a parse pause — and the A32 reload guards still apply to it: a rebuilt file that
 // makes an open relay, a stale file and a truncated one are refused and the tables in use stay.
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TupleError, type Decision } from '../../src/access/index.js';
+import { describe, expect, it } from 'vitest';
 import { LivePolicy, PolicyLoadError } from '../../src/adapters/live-policy.js';
 import { buildCompiledFile } from '../../src/engine/snapshot/node.js';
-import { temporaryDirectory } from './helpers.js';
+import { decided, testDirectory } from './helpers.js';
 
 const SAFE_TEXT = readFileSync(fileURLToPath(new URL('../../fixtures/hostile/anti-relay.mappings', import.meta.url)), 'utf8');
 const ACCESS = { channels: { localDomains: ['corp.example'] } };
 const RELAY = { stage: 'rcpt', serverIp: '192.0.2.25', serverPort: 25, clientIp: '203.0.113.5', clientPort: 40000, from: 'a@ext.example', to: 'b@other.example' };
 const CONNECT = { stage: 'connect', serverIp: '192.0.2.25', serverPort: 25, clientIp: '203.0.113.5', clientPort: 40000 };
 
-function decided(result: Decision | TupleError): Decision {
-  if (result instanceof TupleError) throw result;
-  return result;
-}
-
-const scratches: Array<() => void> = [];
-afterEach(() => {
-  for (const remove of scratches.splice(0)) remove();
-});
-
 /** A live policy on a compiled file built from the safe text, and a function that rebuilds it from new text. */
 function compiledPolicy(): { live: LivePolicy; source: string; compiled: string; rebuild: (text: string) => void } {
-  const scratch = temporaryDirectory('imsmap-compiled-live-');
-  scratches.push(scratch.remove);
-  const source = path.join(scratch.directory, 'mappings');
-  const compiled = path.join(scratch.directory, 'mappings.imc');
+  const directory = testDirectory('imsmap-compiled-live-');
+  const source = path.join(directory, 'mappings');
+  const compiled = path.join(directory, 'mappings.imc');
   const rebuild = (text: string) => {
     writeFileSync(source, text);
     expect(buildCompiledFile(source, compiled).written).toBe(true);

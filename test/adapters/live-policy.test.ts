@@ -1,32 +1,20 @@
 import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { TupleError, type Decision } from '../../src/access/index.js';
+import { describe, expect, test } from 'vitest';
 import { HitCounter } from '../../src/engine/hit-counter.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../../src/adapters/live-policy.js';
 import { compile } from '../../src/engine/index.js';
 import { loadMappings } from '../../src/syntax/node.js';
 import { bounded } from './smtp-client.js';
-import { ACCESS_OPTIONS, REPLIES, temporaryDirectory, TWO_TIER } from './helpers.js';
+import { ACCESS_OPTIONS, decided, REPLIES, testDirectory, TWO_TIER } from './helpers.js';
 
 const RELAY = { stage: 'rcpt', serverIp: '192.168.10.25', serverPort: 25, clientIp: '192.168.10.1', clientPort: 51000, from: 'a@sender.example', to: 'b@other.example' };
 const BROKEN = 'ORIG_SEND_ACCESS\n  $(10.0.0.0/8  $N\n';
 
-function decided(result: Decision | TupleError): Decision {
-  if (result instanceof TupleError) throw result;
-  return result;
-}
-
-const scratches: Array<() => void> = [];
-afterEach(() => {
-  for (const remove of scratches.splice(0)) remove();
-});
-
 /** A copy of a fixture in a fresh directory, so that tests can rewrite it. */
 function scratchCopy(fixture: string): string {
-  const scratch = temporaryDirectory('imsmap-live-');
-  scratches.push(scratch.remove);
-  const file = path.join(scratch.directory, 'mappings');
+  const directory = testDirectory('imsmap-live-');
+  const file = path.join(directory, 'mappings');
   copyFileSync(fixture, file);
   return file;
 }

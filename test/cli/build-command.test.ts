@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bounded } from '../adapters/smtp-client.js';
-import { PolicyClient } from '../adapters/policy-client.js';
+import { PolicyClient, rcptRequest } from '../adapters/policy-client.js';
 import { folderWith, runImsmap } from './harness.js';
 import { serve, stopServers } from './serve-process.js';
 
@@ -93,18 +93,7 @@ describe('imsmap build', () => {
   });
 });
 
-const relay = {
-  request: 'smtpd_access_policy',
-  protocol_state: 'RCPT',
-  protocol_name: 'ESMTP',
-  client_address: '192.168.10.1',
-  client_port: '40000',
-  server_address: '192.168.10.25',
-  server_port: '25',
-  helo_name: 'mx.spammer.example',
-  sender: 'spam@spammer.example',
-  recipient: 'victim@elsewhere.example',
-};
+const relay = rcptRequest({ helo_name: 'mx.spammer.example', sender: 'spam@spammer.example', recipient: 'victim@elsewhere.example' });
 
 describe('imsmap serve from a compiled file', () => {
   it('answers, reloads a rebuilt file on SIGHUP and keeps the tables in use when the file is stale', async () => {
