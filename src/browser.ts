@@ -46,8 +46,8 @@ export {
   type InternalEntry,
 } from './lint/audit.js';
 export { ruleCatalogue } from './lint/catalogue.js';
-export { CONFIG_FILE_NAME, ConfigError, defaultLintConfig, parseLintConfig } from './lint/config.js';
-export type { LintConfig, ProviderKind, RuleLevel } from './lint/config-types.js';
+export { defaultLintConfig, parseLintConfig } from './lint/config.js';
+export { CONFIG_FILE_NAME, ConfigError, type LintConfig, type ProviderKind, type RuleLevel } from './lint/config-types.js';
 export { lintMappings, type LintedFile, type LintOptions } from './lint/lint.js';
 export type { RuleMeta, RuleStage } from './lint/rule.js';
 export type { LdapConfig } from './ldap/config.js';

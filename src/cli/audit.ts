@@ -1,7 +1,7 @@
 import { formatReply } from '../access/reading.js';
 import { TupleError } from '../access/schemas.js';
 import { auditMappings, type AuditCheck, type AuditReport } from '../lint/audit.js';
-import { ConfigError } from '../lint/config.js';
+import { ConfigError } from '../lint/config-types.js';
 import { configResolver } from '../lint/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';

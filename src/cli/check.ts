@@ -49,7 +49,7 @@ export const checkCommand: CommandRunner = {
       return EXIT_USAGE;
     }
 
-    const providers = loadCommandProviders('check', file, values.config as string | undefined, io);
+    const providers = await loadCommandProviders('check', file, values.config as string | undefined, io);
     if (providers === null) return EXIT_USAGE;
     try {
       // Every case maps through the counted tables, so coverage sees the entries each case reached.

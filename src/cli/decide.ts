@@ -48,7 +48,7 @@ export const decideCommand: CommandRunner = {
     // Without its file nothing can be decided; a file with other errors is still evaluated, as `test` does (X4).
     const parsed = loadCommandFile(file, io);
     if (parsed === null) return EXIT_USAGE;
-    const providers = loadCommandProviders('decide', file, values.config as string | undefined, io);
+    const providers = await loadCommandProviders('decide', file, values.config as string | undefined, io);
     if (providers === null) return EXIT_USAGE;
     try {
       const policy = AccessPolicy.create(compile(parsed, providers.compile), parseOptions(values.options as string | undefined, debug));

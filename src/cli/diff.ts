@@ -2,7 +2,7 @@ import path from 'node:path';
 import { TupleError } from '../access/schemas.js';
 import { CaseFileError, loadCaseFile, type CaseFile } from '../cases/schema.js';
 import { diffFormatters, diffMappings } from '../diff/index.js';
-import { ConfigError } from '../lint/config.js';
+import { ConfigError } from '../lint/config-types.js';
 import { configResolver } from '../lint/node.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';

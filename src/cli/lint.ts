@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import micromatch from 'micromatch';
-import { ConfigError } from '../lint/config.js';
+import { ConfigError } from '../lint/config-types.js';
 import { ruleCatalogue } from '../lint/catalogue.js';
 import { lintFormatters, type LintReport } from '../lint/format/index.js';
 import type { LintedFile } from '../lint/lint.js';

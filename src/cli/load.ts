@@ -1,11 +1,11 @@
+import path from 'node:path';
 import type { ParsedMappings } from '../syntax/ast.js';
 import { escapeControls } from '../syntax/index.js';
 import { CompiledFileError, loadAnyMappingsFile } from '../engine/snapshot/node.js';
-import { configuredProviders, type ConfiguredProviders } from '../ldap/index.js';
-import type { LintConfig } from '../lint/config-types.js';
-import { CONFIG_FILE_NAME, ConfigError } from '../lint/config.js';
+import { noSiteProviders, type ConfiguredProviders } from '../ldap/configured.js';
+import { CONFIG_FILE_NAME, ConfigError, type LintConfig } from '../lint/config-types.js';
+import { findLintConfig } from '../lint/find-config.js';
 import { formatDiagnosticLine } from '../lint/format/text.js';
-import { configResolver } from '../lint/node.js';
 import type { CommandIO } from './command.js';
 
 /**
@@ -30,8 +30,12 @@ export function loadCommandFile(file: string, io: CommandIO): ParsedMappings | n
  * else the one in the working directory): its LDAP directory, if any. Null, after saying why, when the
  * configuration is invalid or its password cannot be read.
  */
-export function loadCommandProviders(command: string, file: string, named: string | undefined, io: CommandIO): ConfiguredProviders | null {
-  const config = configResolver(io.cwd, named)(file);
+export async function loadCommandProviders(command: string, file: string, named: string | undefined, io: CommandIO): Promise<ConfiguredProviders | null> {
+  const configFile = named === undefined ? findLintConfig(file, io.cwd) : path.resolve(io.cwd, named);
+  // The defaults configure no directory; only a configuration file needs its validation (zod) and the rule catalogue.
+  if (configFile === null) return noSiteProviders();
+  const { loadLintConfig } = await import('../lint/node.js');
+  const config = loadLintConfig(configFile);
   if (config instanceof ConfigError) {
     io.stderr.write(`imsmap ${command}: ${config.message}\n`);
     return null;
@@ -40,7 +44,8 @@ export function loadCommandProviders(command: string, file: string, named: strin
 }
 
 /** The providers of an already resolved configuration; null, after saying why, when its password cannot be read. */
-export function providersOfConfig(command: string, config: LintConfig, io: CommandIO): ConfiguredProviders | null {
+export async function providersOfConfig(command: string, config: LintConfig, io: CommandIO): Promise<ConfiguredProviders | null> {
+  const { configuredProviders } = await import('../ldap/index.js');
   try {
     return configuredProviders(config);
   } catch (error) {

@@ -4,7 +4,7 @@ import { LivePolicy, PolicyLoadError, type ReloadResult } from '../adapters/live
 import { DEFAULT_POLICY_ENDPOINT, formatPolicyEndpoint, parsePolicyEndpoint, PolicyServer, type PolicyAnswer, type PolicyEndpoint } from '../adapters/postfix/index.js';
 import { policyServerSettingsSchema, type PolicyServerEvent, type PolicyServerSettings } from '../adapters/postfix/server.js';
 import type { ConfiguredProviders } from '../ldap/index.js';
-import { ConfigError } from '../lint/config.js';
+import { ConfigError } from '../lint/config-types.js';
 import { formatDiagnosticLine } from '../lint/format/text.js';
 import { configResolver } from '../lint/node.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
@@ -115,7 +115,7 @@ export const serveCommand: CommandRunner = {
     const access = { channels: config.channels, ...parseOptions(values.options as string | undefined, false) };
     const log = new ServeLog(io, values.json === true);
     // The site's directory lookups (T11, T11a), shared by every generation the server reloads.
-    const providers = providersOfConfig('serve', config, io);
+    const providers = await providersOfConfig('serve', config, io);
     if (providers === null) return EXIT_USAGE;
     try {
       return await serveUntilStopped(file, endpoint, settings, access, providers, log, io);

@@ -36,7 +36,7 @@ export const testCommand: CommandRunner = {
 
     const parsed = loadCommandFile(file, io);
     if (parsed === null) return EXIT_USAGE;
-    const providers = loadCommandProviders('test', file, values.config as string | undefined, io);
+    const providers = await loadCommandProviders('test', file, values.config as string | undefined, io);
     if (providers === null) return EXIT_USAGE;
     try {
       const set = compile(parsed, providers.compile);

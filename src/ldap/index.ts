@@ -1,4 +1,5 @@
 export { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './config.js';
+export type { ConfiguredProviders } from './configured.js';
 export { LdapCredentialsError, readBindPassword } from './credentials.js';
 export { LdapUnavailableError } from './directory.js';
 export {
@@ -7,7 +8,6 @@ export {
   InvalidLdapConfigError,
   parseLdapConfig,
   type LdapProviderOptions,
-  type ConfiguredProviders,
   type LdapProviders,
   type SiteProviderSettings,
 } from './providers.js';

@@ -1,7 +1,8 @@
 import type { Entry } from 'ldapts';
 import { z } from 'zod';
-import { ldapQuote, type CompileOptions, type DomainProvider, type UrlProvider } from '../engine/index.js';
+import { ldapQuote, type DomainProvider, type UrlProvider } from '../engine/index.js';
 import { AnswerCache } from './cache.js';
+import { noSiteProviders, type ConfiguredProviders } from './configured.js';
 import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './config.js';
 import { readBindPassword } from './credentials.js';
 import { connectionSettings, Directory } from './directory.js';
@@ -134,19 +135,13 @@ export interface SiteProviderSettings {
   directory: string;
 }
 
-/** The engine options a site's configuration asks for, and how to close the connections they open. */
-export interface ConfiguredProviders {
-  compile: CompileOptions;
-  close(): void;
-}
-
 /**
  * The providers `imsmap.config.json` configures (`providers.ldap`), as `compile` options: what `decide`,
  * `test`, `check`, `serve` and the adapters evaluate with. Without an LDAP section there are none. Throws
  * LdapCredentialsError when the bind password cannot be read.
  */
 export function configuredProviders(settings: SiteProviderSettings, options: Omit<LdapProviderOptions, 'directory'> = {}): ConfiguredProviders {
-  if (settings.ldap === undefined) return { compile: {}, close: () => undefined };
+  if (settings.ldap === undefined) return noSiteProviders();
   const ldap = createLdapProviders(settings.ldap, { ...options, directory: settings.directory });
   return { compile: { providers: { url: ldap.url, domain: ldap.domain } }, close: () => ldap.close() };
 }

@@ -3,7 +3,12 @@ import type { LdapConfig } from '../ldap/config.js';
 import type { Severity } from '../syntax/diagnostics.js';
 
 // The configuration's shape, in a module of its own: rules read it through their context, and the
-// configuration's validation checks rule codes against the catalogue of those rules.
+// configuration's validation checks rule codes against the catalogue of those rules. What finding and
+// refusing a configuration file takes lives here too, so that a command run without one loads neither
+// the validation (zod) nor the catalogue.
+
+/** The name a configuration file has when it is found rather than named. */
+export const CONFIG_FILE_NAME = 'imsmap.config.json';
 
 /** A rule's level as a configuration sets it: a severity, or `off` to drop its findings. */
 export type RuleLevel = Severity | 'off';
@@ -27,4 +32,15 @@ export interface LintConfig {
   directory: string;
   /** The file it was read from; undefined for the built-in defaults. */
   file?: string;
+}
+
+/** A configuration file that cannot be read or does not validate; the message names the file and each problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n${problems.map((problem) => `  ${problem}`).join('\n')}`}`);
+  }
 }

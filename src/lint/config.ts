@@ -3,11 +3,8 @@ import { z } from 'zod';
 import { channelConfigSchema, describeIssue, TupleError, validateTuple } from '../access/schemas.js';
 import { ldapConfigSchema, type LdapConfig } from '../ldap/config.js';
 import { isParseError, ruleCatalogue, ruleFor } from './catalogue.js';
-import { PROVIDER_KINDS, type LintConfig, type RuleLevel } from './config-types.js';
+import { CONFIG_FILE_NAME, ConfigError, PROVIDER_KINDS, type LintConfig, type RuleLevel } from './config-types.js';
 import { closestName } from './names.js';
-
-/** The name a configuration file has when it is found rather than named. */
-export const CONFIG_FILE_NAME = 'imsmap.config.json';
 
 const RULE_LEVELS = ['off', 'info', 'warning', 'error'] as const;
 
@@ -82,17 +79,6 @@ export const lintConfigSchema = z.strictObject({
   /** The channel model of access.md A24. */
   channels: channelConfigSchema.prefault({}),
 });
-
-/** A configuration file that cannot be read or does not validate; the message names the file and each problem. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `\n${problems.map((problem) => `  ${problem}`).join('\n')}`}`);
-  }
-}
 
 /** The configuration used when there is no file: every rule at its default level, nothing declared. */
 export function defaultLintConfig(directory: string): LintConfig {

@@ -5,8 +5,8 @@
  */
 export { auditMappings, type AuditCheck, type AuditOptions, type AuditReport, type AuditStage, type InternalEntry } from './audit.js';
 export { lintRules, ruleCatalogue } from './catalogue.js';
-export { CONFIG_FILE_NAME, ConfigError, defaultLintConfig, lintConfigSchema, parseLintConfig } from './config.js';
-export { PROVIDER_KINDS, type LintConfig, type ProviderKind, type RuleLevel } from './config-types.js';
+export { defaultLintConfig, lintConfigSchema, parseLintConfig } from './config.js';
+export { CONFIG_FILE_NAME, ConfigError, PROVIDER_KINDS, type LintConfig, type ProviderKind, type RuleLevel } from './config-types.js';
 export type { LintContext } from './context.js';
 export { renderRuleCatalogue } from './docs.js';
 export { lintMappings, type LintedFile, type LintOptions } from './lint.js';

@@ -2,17 +2,19 @@
  * The lint stage's Node face: configuration files found and read from disk, files linted from disk
  * (the file system as the default reader), and the output formats that name files by path.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import micromatch from 'micromatch';
 import type { ParsedMappings } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { readMappingsFile } from '../syntax/index.js';
 import { fileSystemReader } from '../syntax/node.js';
-import type { LintConfig } from './config-types.js';
-import { CONFIG_FILE_NAME, ConfigError, defaultLintConfig, parseLintConfig } from './config.js';
+import { ConfigError, type LintConfig } from './config-types.js';
+import { defaultLintConfig, parseLintConfig } from './config.js';
+import { findLintConfig } from './find-config.js';
 import { lintMappings as lintWithReader, type LintedFile, type LintOptions } from './lint.js';
 
+export { findLintConfig } from './find-config.js';
 export { lintFormatters, type LintFormatter, type LintReport } from './format/index.js';
 
 /**
@@ -45,15 +47,6 @@ export function loadLintConfig(file: string): LintConfig | ConfigError {
     return new ConfigError(file, [`is not valid JSON: ${(error as Error).message}`]);
   }
   return parseLintConfig(data, file);
-}
-
-/** The configuration file that applies to a mappings file: the one next to it, else the one in `cwd`. */
-export function findLintConfig(mappingsFile: string, cwd: string): string | null {
-  for (const folder of [path.dirname(path.resolve(cwd, mappingsFile)), path.resolve(cwd)]) {
-    const candidate = path.join(folder, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LintConfig } from '../lint/config-types.js';
-import { ConfigError, defaultLintConfig } from '../lint/config.js';
+import { ConfigError, type LintConfig } from '../lint/config-types.js';
+import { defaultLintConfig } from '../lint/config.js';
 import { LintContext } from '../lint/context.js';
 import { IncrementalLinter } from '../lint/incremental.js';
 import { findLintConfig, isIgnored, loadLintConfig } from '../lint/node.js';

@@ -17,12 +17,12 @@ export { ldapQuote } from '../engine/expand.js';
 export { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from '../ldap/config.js';
 export { LdapCredentialsError, readBindPassword } from '../ldap/credentials.js';
 export { LdapUnavailableError } from '../ldap/directory.js';
+export type { ConfiguredProviders } from '../ldap/configured.js';
 export {
   configuredProviders,
   createLdapProviders,
   InvalidLdapConfigError,
   parseLdapConfig,
-  type ConfiguredProviders,
   type LdapProviderOptions,
   type LdapProviders,
   type SiteProviderSettings,

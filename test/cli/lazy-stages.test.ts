@@ -22,24 +22,42 @@ function staticallyReached(metafile: Metafile, entry: string): string[] {
   return [...reached].sort();
 }
 
+/** esbuild's module graph of the CLI, bundled as scripts/build-cli.mjs bundles it. */
+async function cliMetafile(): Promise<Metafile> {
+  const { metafile } = await build({
+    entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    outdir: 'out',
+    splitting: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return metafile;
+}
+
 describe('the CLI entry', () => {
   it('reaches no package and no stage through static imports: commands load theirs when they run', async () => {
-    const { metafile } = await build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      absWorkingDir: ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      write: false,
-      outdir: 'out',
-      splitting: true,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const reached = staticallyReached(metafile, 'src/cli/main.ts');
+    const reached = staticallyReached(await cliMetafile(), 'src/cli/main.ts');
     expect(reached.filter((input) => input.includes('node_modules/'))).toEqual([]);
     // What --help needs: the registry, the option types, the formatter names its usage lines show.
     expect(reached.filter((input) => /^src\/(syntax|compile|engine|access|ldap|lsp|cases)\//.test(input) && input !== 'src/syntax/escape.ts')).toEqual([]);
     expect(reached).toContain('src/cli/commands.ts');
+  });
+});
+
+// `test`, `decide` and `check` ask a site's directory only when a configuration file says so: finding none,
+// they load neither the configuration's validation with the rule catalogue it checks codes against, nor
+// the LDAP client (src/cli/load.ts imports those when a file is found or named).
+describe.each(['test', 'decide', 'check'])('the %s command', (command) => {
+  it('reaches neither the lint rules and configuration validation nor the LDAP providers through static imports', async () => {
+    const reached = staticallyReached(await cliMetafile(), `src/cli/${command}.ts`);
+    expect(reached.filter((input) => /node_modules\/(ldapts|micromatch)\//.test(input))).toEqual([]);
+    expect(reached.filter((input) => /^src\/lint\/(catalogue|config|lint|node|rules\/.*)\.ts$/.test(input))).toEqual([]);
+    expect(reached.filter((input) => /^src\/ldap\/(config|providers|directory)\.ts$/.test(input))).toEqual([]);
+    expect(reached).toContain('src/lint/find-config.ts');
   });
 });
