@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { TupleError, type Decision } from '../../src/access/index.js';
 import { HitCounter } from '../../src/engine/hit-counter.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../../src/adapters/live-policy.js';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { loadMappings } from '../../src/syntax/node.js';
 import { bounded } from './smtp-client.js';
 import { ACCESS_OPTIONS, REPLIES, temporaryDirectory, TWO_TIER } from './helpers.js';
