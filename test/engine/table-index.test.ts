@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, type MappingSet } from '../../src/engine/compile.js';
 import { InvalidCompileOptionsError } from '../../src/engine/options.js';
 import { CompiledEntry } from '../../src/engine/entry.js';
-import { TableIndex } from '../../src/engine/table-index.js';
+import { TableIndex } from '../../src/engine/table-index/index.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { mappings, matched, noMatch, outcome, stepEntries } from './helpers.js';
 
