@@ -81,6 +81,7 @@ function textFamilyCode(kind: number, place: number, fit: number, completion: nu
   return kind | (place << 2) | (fit << 4) | (completion << 6) | (length << 9);
 }
 
+/** The text family a `textFamilyCode` packs. */
 export function textFamilyOf(code: number): TextFamily {
   return { kind: code & 3, place: (code >> 2) & 3, fit: (code >> 4) & 3, completion: (code >> 6) & 7, length: code >> 9 };
 }
@@ -89,6 +90,7 @@ function addressFamilyCode(prefixLength: number, completion: number): number {
   return (prefixLength << 3) | completion;
 }
 
+/** The address family an `addressFamilyCode` packs, before its keys say which addresses it holds. */
 export function addressFamilyOf(code: number): AddressFamily {
   return { prefixLength: code >> 3, completion: code & 7, holdsMapped: false, holdsUnmapped: false };
 }

@@ -122,17 +122,20 @@ const FILTER_BITS_PER_KEY = 16;
 const FILTER_SHIFT = 7;
 const LARGEST_FILTER_BITS = 1 << 25;
 
+/** An empty filter sized for this many keys. */
 export function newFilter(keys: number): Int32Array {
   let bits = 1024;
   while (bits < FILTER_BITS_PER_KEY * keys && bits < LARGEST_FILTER_BITS) bits *= 2;
   return new Int32Array(bits / 32);
 }
 
+/** Marks a key's hash in the filter. */
 export function addToFilter(filter: Int32Array, hash: number): void {
   const bit = (hash >>> FILTER_SHIFT) & (filter.length * 32 - 1);
   filter[bit >>> 5] |= 1 << (bit & 31);
 }
 
+/** False when no key of the filter has this hash. */
 export function mayHold(filter: Int32Array, hash: number): boolean {
   const bit = (hash >>> FILTER_SHIFT) & (filter.length * 32 - 1);
   return (filter[bit >>> 5] & (1 << (bit & 31))) !== 0;
@@ -156,6 +159,7 @@ export function freeRecord(records: Int32Array, hash: number): number {
 /** IPv4 addresses sit at ::ffff:0:0/96 in the shared space (src/compile/ip.ts). */
 export const MAPPED_PREFIX = 96;
 
+/** Whether an address's first three words put it in ::ffff:0:0/96 (an IPv4 address). */
 export function isMappedWords(a: number, b: number, c: number): boolean {
   return a === 0 && b === 0 && c === 0xffff;
 }

@@ -40,6 +40,7 @@ export function addSource(sources: number, start: number, end: number, first: nu
   return sources + 1;
 }
 
+/** A scratch array of twice the length, holding the old contents. */
 export function grow(array: Int32Array): Int32Array<ArrayBuffer> {
   const grown = new Int32Array(array.length * 2);
   grown.set(array);
