@@ -3,7 +3,7 @@ import { isTokenSeparator } from '../../compile/pattern-keys.js';
 import { foldCode } from '../../syntax/case.js';
 import type { CompiledEntry, FoundEntry } from '../entry.js';
 import { buildLayout } from './build.js';
-import { FIT_PREFIX, FIT_WHOLE, PLACE_FIRST, PLACE_LAST, VERIFY } from './keys.js';
+import { FIT_PREFIX, FIT_WHOLE, PLACE_FIRST, PLACE_LAST, VERIFY, type AddressFamily, type TextFamily } from './keys.js';
 import {
   END,
   FAMILY,
@@ -43,12 +43,35 @@ export interface TableIndexShape {
   alwaysChecked: number;
 }
 
-// The layout's arrays are the index's own fields, which a compiled file stores and restores as they are.
-export interface TableIndex extends IndexLayout {}
-
 /** The index of one table: `firstMatch` is M2's scan from a position, without a linear walk. */
-export class TableIndex {
+export class TableIndex implements IndexLayout {
   private readonly entries: readonly CompiledEntry[];
+  // The layout's fields (documented in IndexLayout), declared so that V8 keeps them inside the object
+  // for the hot path rather than in a separate property store. A compiled file stores and restores
+  // them as they are, by these names.
+  readonly postings!: Int32Array;
+  readonly alwaysStart!: number;
+  readonly textFamilies!: TextFamily[];
+  readonly literalFamilies!: Int32Array;
+  readonly tokenFamilies!: Int32Array;
+  readonly headFamilies!: Int32Array;
+  readonly tailFamilies!: Int32Array;
+  readonly headLengths!: Int32Array;
+  readonly tailLengths!: Int32Array;
+  readonly tokensNeeded!: boolean;
+  readonly textRecords!: Int32Array;
+  readonly textFilter!: Int32Array;
+  readonly textUnits!: Uint16Array;
+  readonly addressFamilies!: AddressFamily[];
+  readonly addressMasks!: Int32Array;
+  readonly addressLookups!: Int32Array[];
+  readonly addressRecords!: Int32Array;
+  readonly addressFilter!: Int32Array;
+  readonly bucketBits!: number;
+  readonly mappedBuckets!: Int32Array;
+  readonly unmappedBuckets!: Int32Array;
+  readonly mappedAlways!: number;
+  readonly unmappedAlways!: number;
 
   private constructor(entries: readonly CompiledEntry[]) {
     this.entries = entries;
