@@ -92,7 +92,7 @@ export class TableIndex implements IndexLayout {
   /** An index over `entries` from the `storedState()` of an index this imsmap version built over the same entries. */
   static fromStoredState(entries: readonly CompiledEntry[], state: Record<string, unknown>): TableIndex {
     const index: TableIndex = Object.assign(Object.create(TableIndex.prototype) as TableIndex, state, { entries });
-    // The constructor sizes the shared scratch for the longest complete key; no key is longer than the units kept.
+    // The build sizes the shared scratch for the longest complete key; no key is longer than the units kept.
     const longest = Math.min(index.textUnits.length, index.textFamilies.reduce((most, family) => Math.max(most, family.length), 0));
     if (scratch.units.length < longest) scratch.units = new Uint16Array(longest);
     return index;
