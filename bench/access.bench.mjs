@@ -7,7 +7,7 @@
 // networks and addresses, when Postfix is installed. Figures only: nothing here asserts a time.
 // Run after a build: `node bench/access.bench.mjs` (imports ../dist).
 import { AccessPolicy, AccessSession } from '../dist/index.js';
-import { compile } from '../dist/engine/index.js';
+import { compile } from '../dist/engine/compile.js';
 import { parseMappings } from '../dist/syntax/index.js';
 import { mapGetRate, postmapNote, postmapRate } from './baselines.mjs';
 import { fmt, opsPerSecond } from './measure.mjs';

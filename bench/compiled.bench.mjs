@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile } from '../dist/engine/index.js';
+import { compile } from '../dist/engine/compile.js';
 import { buildCompiledFile, loadCompiledFile } from '../dist/engine/snapshot/node.js';
 import { loadMappings } from '../dist/syntax/node.js';
 import { fmt, timeOnce } from './measure.mjs';

@@ -7,19 +7,18 @@
 export type { Entry, IncludeLine, ParsedMappings, Span, Table } from './syntax/ast.js';
 export { hasErrors, type Diagnostic, type Severity, type SyntaxCode } from './syntax/diagnostics.js';
 export { memoryReader, parseMappings, readMappingsFile, type IncludeReader } from './syntax/index.js';
+export { compile, type MappingSet } from './engine/compile.js';
 export {
-  compile,
   InvalidCompileOptionsError,
   type CompileOptions,
   type DatabaseProvider,
   type DomainProvider,
   type LookupContext,
-  type MappingSet,
   type MaybePromise,
   type Routine,
   type SequenceProvider,
   type UrlProvider,
-} from './engine/index.js';
+} from './engine/options.js';
 export type { EntryRef, EvaluationError, EvaluationErrorCode, MapOptions, MappingResult, StepOutcome, TraceStep } from './engine/types.js';
 export { HitCounter, type EntryHits, type HitReport } from './engine/hit-counter.js';
 export { AccessPolicy, type StageInput } from './access/policy.js';

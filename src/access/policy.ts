@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MappingSet } from '../engine/index.js';
+import type { MappingSet } from '../engine/compile.js';
 import type { Decision } from './decision.js';
 import {
   accessOptionsSchema,

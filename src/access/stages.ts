@@ -1,4 +1,4 @@
-import type { MappingSet } from '../engine/index.js';
+import type { MappingSet } from '../engine/compile.js';
 import type { MappingResult } from '../engine/types.js';
 import { destinationChannel, needsInternalStatus, sourceChannel, type SourceChannelFacts } from './channels.js';
 import { combineResults, evaluateTable, type Decision, type EvaluatedTable } from './decision.js';

@@ -11,7 +11,7 @@ import { AccessPolicy, type StageInput } from '../access/policy.js';
 import { checkDecision, checkMapping, formatDifferences, type Difference } from '../cases/run.js';
 import type { DecisionExpectation, MappingExpectation } from '../cases/schema.js';
 import { asciiUpper } from '../syntax/case.js';
-import type { MappingSet } from '../engine/index.js';
+import type { MappingSet } from '../engine/compile.js';
 import { LivePolicy } from './live-policy.js';
 
 /** What `toMap` checks, plus the input flags of the probe. */

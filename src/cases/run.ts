@@ -5,7 +5,7 @@ import type { AccessPolicy } from '../access/policy.js';
 import { formatReply } from '../access/reading.js';
 import { TupleError } from '../access/schemas.js';
 import { formatResult } from '../engine/format.js';
-import type { MappingSet } from '../engine/index.js';
+import type { MappingSet } from '../engine/compile.js';
 import type { MappingResult } from '../engine/types.js';
 import { asciiUpper } from '../syntax/case.js';
 import type { DecisionExpectation, MappingExpectation, TestCase } from './schema.js';

@@ -6,7 +6,7 @@ import { COVERAGE_FORMATS, coverageReport, type CoverageFormat } from '../cases/
 import { formatDifferences, runCaseAsync } from '../cases/run.js';
 import { CaseFileError, loadCaseFile, type CaseFile } from '../cases/schema.js';
 import { HitCounter } from '../engine/hit-counter.js';
-import { compile } from '../engine/index.js';
+import { compile } from '../engine/compile.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner, type CommandIO } from './command.js';

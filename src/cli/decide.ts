@@ -1,7 +1,7 @@
 import { formatDecision } from '../access/format.js';
 import { AccessPolicy } from '../access/policy.js';
 import { TupleError, type AccessOptions } from '../access/schemas.js';
-import { compile } from '../engine/index.js';
+import { compile } from '../engine/compile.js';
 import { hasErrors } from '../syntax/diagnostics.js';
 import { escapeControls } from '../syntax/escape.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CommandRunner } from './command.js';

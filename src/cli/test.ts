@@ -1,5 +1,5 @@
 import { formatResult } from '../engine/format.js';
-import { compile } from '../engine/index.js';
+import { compile } from '../engine/compile.js';
 import type { MappingResult, TraceStep } from '../engine/types.js';
 import { asciiUpper } from '../syntax/case.js';
 import { hasErrors } from '../syntax/diagnostics.js';

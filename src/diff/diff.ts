@@ -3,7 +3,7 @@ import { AccessPolicy, type StageInput } from '../access/policy.js';
 import { TupleError, type AccessOptions, type ChannelConfig } from '../access/schemas.js';
 import { isAccessTable } from '../access/tables.js';
 import type { CaseFile } from '../cases/schema.js';
-import { compile, type MappingSet } from '../engine/index.js';
+import { compile, type MappingSet } from '../engine/compile.js';
 import type { EntryRef, MappingResult } from '../engine/types.js';
 import { auditMappings, runAuditChecks, type AuditCheck, type AuditReport, type CheckPlan } from '../lint/audit.js';
 import { witnessText } from '../lint/pattern-inclusion.js';

@@ -1,4 +1,4 @@
-import type { MappingSet } from './index.js';
+import type { MappingSet } from './compile.js';
 import type { MappingResult } from './types.js';
 
 /** How often one entry took part in mapping calls since counting began. */

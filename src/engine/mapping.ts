@@ -12,7 +12,7 @@ import {
   type NestedOutcome,
 } from './expand.js';
 import type { DatabaseProvider, DomainProvider, Routine, SequenceProvider, UrlProvider } from './options.js';
-import { TableIndex } from './table-index.js';
+import { TableIndex } from './table-index/index.js';
 import type { EntryRef, TraceStep } from './types.js';
 
 /** Fields per entry in CompiledTable's step data: program number, line, file number. */

@@ -1,4 +1,4 @@
-import type { CompileOptions } from '../engine/index.js';
+import type { CompileOptions } from '../engine/options.js';
 
 // Apart from the providers themselves (zod, ldapts), so that a command run without a configuration file
 // can evaluate with none and load neither.

@@ -1,6 +1,7 @@
 import type { Entry } from 'ldapts';
 import { z } from 'zod';
-import { ldapQuote, type DomainProvider, type UrlProvider } from '../engine/index.js';
+import type { DomainProvider, UrlProvider } from '../engine/options.js';
+import { ldapQuote } from '../engine/expand.js';
 import { AnswerCache } from './cache.js';
 import { noSiteProviders, type ConfiguredProviders } from './configured.js';
 import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './config.js';

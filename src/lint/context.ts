@@ -1,4 +1,4 @@
-import { compile, type MappingSet } from '../engine/index.js';
+import { compile, type MappingSet } from '../engine/compile.js';
 import type { EntryRef } from '../engine/types.js';
 import type { Entry, ParsedMappings, Table } from '../syntax/ast.js';
 import type { LintConfig } from './config-types.js';

@@ -1,5 +1,5 @@
 import { CompiledEntry } from '../engine/entry.js';
-import { TableIndex } from '../engine/table-index.js';
+import { TableIndex } from '../engine/table-index/index.js';
 import type { Entry, Table } from '../syntax/ast.js';
 import { matchesEverything, patternCovers, patternKey, sampleInput } from './pattern-inclusion.js';
 import { alwaysEnds, mayContinue } from './templates.js';

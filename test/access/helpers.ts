@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { AccessPolicy, TupleError, type AccessOptions, type Decision } from '../../src/access/index.js';
-import { compile, type CompileOptions, type MappingSet } from '../../src/engine/index.js';
+import { compile, type MappingSet } from '../../src/engine/compile.js';
+import type { CompileOptions } from '../../src/engine/options.js';
 import { hasErrors } from '../../src/syntax/diagnostics.js';
 import { parseMappings } from '../../src/syntax/index.js';
 

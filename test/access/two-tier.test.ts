@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { AccessPolicy, AccessSession, TupleError } from '../../src/access/index.js';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { hasErrors } from '../../src/syntax/diagnostics.js';
 import { loadMappings } from '../../src/syntax/node.js';
 import { decided, replyText } from './helpers.js';

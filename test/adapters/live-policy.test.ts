@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { HitCounter } from '../../src/engine/hit-counter.js';
 import { LivePolicy, PolicyLoadError, type ReloadResult } from '../../src/adapters/live-policy.js';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { loadMappings } from '../../src/syntax/node.js';
 import { bounded } from './smtp-client.js';
 import { ACCESS_OPTIONS, decided, REPLIES, testDirectory, TWO_TIER } from './helpers.js';

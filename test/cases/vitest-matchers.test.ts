@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import '../../src/adapters/vitest.js';
 import { AccessPolicy, TupleError } from '../../src/access/index.js';
 import { LivePolicy } from '../../src/adapters/live-policy.js';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { loadMappings } from '../../src/syntax/node.js';
 import { ACCESS_OPTIONS, TWO_TIER } from '../adapters/helpers.js';
 

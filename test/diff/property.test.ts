@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TupleError } from '../../src/access/schemas.js';
 import { diffMappings } from '../../src/diff/index.js';
-import { compile, type MappingSet } from '../../src/engine/index.js';
+import { compile, type MappingSet } from '../../src/engine/compile.js';
 import { parseMappings } from '../../src/syntax/index.js';
 
 /** Pattern items over a small alphabet, so that random entries overlap often (M2 order matters). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { buildCompiledFile, loadCompiledFile } from '../../src/engine/snapshot/node.js';
 import type { ParsedMappings } from '../../src/syntax/ast.js';
 import { loadMappings } from '../../src/syntax/node.js';

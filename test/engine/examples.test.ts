@@ -1,7 +1,7 @@
 // Conformance cases of examples.md, section 2 (patterns through the engine) and section 3 (templates
 // and the mapping process), plus E13. Each case is parsed with parseMappings, compiled and mapped.
 import { describe, expect, it } from 'vitest';
-import { createGeneralDatabase, memorySequence } from '../../src/engine/index.js';
+import { createGeneralDatabase, memorySequence } from '../../src/engine/providers.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { mappings, matched, noMatch, outcome, stepEntries } from './helpers.js';
 

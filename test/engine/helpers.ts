@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { compile, type CompileOptions, type MappingSet } from '../../src/engine/index.js';
+import { compile, type MappingSet } from '../../src/engine/compile.js';
+import type { CompileOptions } from '../../src/engine/options.js';
 import type { MappingResult } from '../../src/engine/types.js';
 import { parseMappings } from '../../src/syntax/index.js';
 

@@ -5,7 +5,7 @@
 // MappingResults: output, flags, matched, entry and the whole trace.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, type MappingSet } from '../../src/engine/index.js';
+import { compile, type MappingSet } from '../../src/engine/compile.js';
 import { parseMappings } from '../../src/syntax/index.js';
 
 /** One pattern item as written, and texts that fill it in a probe (some deliberately miss). */

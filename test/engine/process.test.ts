@@ -1,7 +1,9 @@
 // The mapping process (format.md M1–M11) beyond the examples: every failure point of T12 under M3,
 // $L passes, the loop counter, the step cap, matcher budget errors and the result shape.
 import { describe, expect, it } from 'vitest';
-import { compile, InvalidCompileOptionsError, memorySequence } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
+import { InvalidCompileOptionsError } from '../../src/engine/options.js';
+import { memorySequence } from '../../src/engine/providers.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { mappings, matched, noMatch, outcome, stepEntries } from './helpers.js';
 

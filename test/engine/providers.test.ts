@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGeneralDatabase, formatSequenceValue, parseGeneralDatabase, type CompileOptions, type LookupContext } from '../../src/engine/index.js';
+import type { CompileOptions, LookupContext } from '../../src/engine/options.js';
+import { createGeneralDatabase, formatSequenceValue, parseGeneralDatabase } from '../../src/engine/providers.js';
 import { fileSequence, loadGeneralDatabase } from '../../src/engine/node.js';
 import { mappings, matched, outcome } from './helpers.js';
 

@@ -3,9 +3,10 @@
 // the next entry (M2's "index(e) >= i"), captures (P1 case, P9 as written), budget errors in entry
 // order (P12, M7), and the option that forces the scan.
 import { describe, expect, it } from 'vitest';
-import { compile, InvalidCompileOptionsError, type MappingSet } from '../../src/engine/index.js';
+import { compile, type MappingSet } from '../../src/engine/compile.js';
+import { InvalidCompileOptionsError } from '../../src/engine/options.js';
 import { CompiledEntry } from '../../src/engine/entry.js';
-import { TableIndex } from '../../src/engine/table-index.js';
+import { TableIndex } from '../../src/engine/table-index/index.js';
 import { parseMappings } from '../../src/syntax/index.js';
 import { mappings, matched, noMatch, outcome, stepEntries } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AccessPolicy, TupleError } from '../../src/access/index.js';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { fileSequence } from '../../src/engine/node.js';
 import { auditMappings, lintMappings } from '../../src/lint/index.js';
 import { loadMappings } from '../../src/syntax/node.js';

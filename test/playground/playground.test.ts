@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AccessPolicy, TupleError } from '../../src/access/index.js';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { loadMappings } from '../../src/syntax/node.js';
 import { bigFile, buildPlayground, describeTimings, launchChromium, playgroundTimings, servePlayground } from '../../scripts/playground-browser.mjs';
 

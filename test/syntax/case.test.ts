@@ -3,7 +3,7 @@
 // header and a lookup naming the same table must both keep them as written. Unicode upper-casing in
 // the header once made `Sſ_TAB` the table `SS_TAB`, which no `$|sſ_tab;…|` lookup could find.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/engine/index.js';
+import { compile } from '../../src/engine/compile.js';
 import { asciiUpper, foldAscii, foldCode, otherCase } from '../../src/syntax/case.js';
 import { parseMappings } from '../../src/syntax/index.js';
 

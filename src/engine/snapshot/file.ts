@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Entry, ParsedMappings, Span, TemplateNode, TextOrigin } from '../../syntax/ast.js';
 import { CompiledEntry } from '../entry.js';
-import { TableIndex } from '../table-index.js';
+import { TableIndex } from '../table-index/index.js';
 import {
   CAPTURE_COUNT,
   DERIVED_SEGMENT,

@@ -9,7 +9,7 @@ import type { Entry, ParsedMappings, PatternItem, Span, Table, TemplateNode, Tex
 import { parsePattern } from '../../syntax/pattern/index.js';
 import { CompiledEntry } from '../entry.js';
 import { CompiledTable } from '../mapping.js';
-import { TableIndex } from '../table-index.js';
+import { TableIndex } from '../table-index/index.js';
 
 // One entry's fields in a table's entry array, in this order.
 export const PATTERN_STRING = 0;

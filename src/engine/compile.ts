@@ -12,17 +12,6 @@ import { createGeneralDatabase } from './providers.js';
 import { restoreTables } from './snapshot/stored.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
 
-export type * from './options.js';
-export { InvalidCompileOptionsError } from './options.js';
-export {
-  createGeneralDatabase,
-  formatSequenceValue,
-  memorySequence,
-  parseGeneralDatabase,
-  type GeneralDatabase,
-} from './providers.js';
-export { ldapQuote, MAX_NESTING_DEPTH } from './expand.js';
-
 /** Compiled tables with their providers: what callers map strings through (M1, M10). */
 export interface MappingSet {
   /** Upper-cased names of the tables, in file order. */

@@ -1,0 +1,1 @@
+export { TableIndex } from './lookup.js';
