@@ -377,25 +377,32 @@ const FAST_SCHEMAS = new Map<z.ZodType, FastSchema>([
   [rcptInputSchema, { shape: rcptInputSchema.shape, required: ['from', 'to'], rules: recipientStageIssues }],
 ]);
 
-/** Whether a tuple is valid by the fast checks alone; false means "ask zod", not "invalid". */
-function isPlainlyValid(fast: FastSchema, value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+/**
+ * A copy of a tuple that is valid by the fast checks alone, or null: "ask zod", not "invalid". Each
+ * field is read once, into the copy that is checked and returned, so a getter cannot show the checks
+ * one value and the caller another.
+ */
+function plainlyValidCopy(fast: FastSchema, value: unknown): Record<string, unknown> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return null;
   const tuple = value as Record<string, unknown>;
-  for (const field of fast.required) if (tuple[field] === undefined) return false;
+  const copy: Record<string, unknown> = {};
   for (const field in tuple) {
     const check = Object.hasOwn(FAST_FIELDS, field) && Object.hasOwn(fast.shape, field) ? FAST_FIELDS[field] : undefined;
-    if (check === undefined) return false;
+    if (check === undefined) return null;
     const fieldValue = tuple[field];
-    if (fieldValue !== undefined && !check(fieldValue)) return false;
+    if (fieldValue !== undefined && !check(fieldValue)) return null;
+    copy[field] = fieldValue;
   }
-  return fast.rules === null || fast.rules(tuple).length === 0;
+  for (const field of fast.required) if (copy[field] === undefined) return null;
+  return fast.rules === null || fast.rules(copy).length === 0 ? copy : null;
 }
 
 /** Validates a value against one of the schemas above: the parsed value, or a TupleError naming the field. */
 export function validateTuple<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> | TupleError {
   const fast = FAST_SCHEMAS.get(schema);
   // A copy, as zod's answer is: the caller may change its object while an asynchronous decision runs.
-  if (fast !== undefined && isPlainlyValid(fast, value)) return { ...value } as z.output<Schema>;
+  const copy = fast === undefined ? null : plainlyValidCopy(fast, value);
+  if (copy !== null) return copy as z.output<Schema>;
   const parsed = schema.safeParse(value, { error: describeIssue });
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue): TupleIssue => {

@@ -234,3 +234,18 @@ describe('the fast acceptance of plainly valid tuples answers as zod does', () =
     );
   });
 });
+
+describe('a tuple is read once: what was checked is what is used (A31)', () => {
+  test('a getter that turns to CR LF after the check cannot smuggle it into the validated tuple', () => {
+    let reads = 0;
+    const tuple = { serverIp: '192.0.2.25', serverPort: 25, clientIp: '203.0.113.5', clientPort: 40000, from: 'a@example.net' };
+    Object.defineProperty(tuple, 'to', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 'b@example.org' : 'b@example.org\r\nRSET'),
+    });
+    const validated = validateTuple(rcptInputSchema, tuple);
+    expect(validated).not.toBeInstanceOf(TupleError);
+    expect((validated as RcptInput).to).toBe('b@example.org');
+    expect(reads).toBe(1);
+  });
+});
