@@ -146,3 +146,25 @@ describe('TableIndex.shape', () => {
     expect(TableIndex.build(entries).shape).toEqual({ entries: 7, textKeys: 3, addressKeys: 2, families: 5, alwaysChecked: 2 });
   });
 });
+
+describe('TableIndex.fromStoredState (compiled files)', () => {
+  const lines = ['T', '  abc  x', '  $(10.0.0.0/8)  y', '  $(10.0.0.0/8)|*  z', '  a|*  w', '  *  v'];
+  const entries = parseMappings(lines.join('\n') + '\n', { file: 'm' }).tables[0].entries.map((entry) => new CompiledEntry(entry, {}));
+  const built = TableIndex.build(entries);
+  const probes = ['abc', '10.1.2.3', '10.1.2.3|q', 'a|b', 'zzz', '192.0.2.1'];
+  const answers = (index: TableIndex) => probes.map((probe) => index.firstMatch(probe, 0)?.position ?? null);
+
+  it('restores a sound state as stored', () => {
+    expect(answers(TableIndex.fromStoredState(entries, built.storedState()))).toEqual(answers(built));
+  });
+
+  it('rebuilds, rather than trusts, a state whose record tables have no free slot or point outside the entries', () => {
+    const full = (records: Int32Array) => records.map((value, at) => (at % 8 === 0 && value === 0 ? 1 : value));
+    const state = built.storedState() as Record<string, unknown> & { textRecords: Int32Array; addressRecords: Int32Array; postings: Int32Array };
+    // Every slot taken: a probe for an absent key would look for a free slot for ever.
+    const noFreeSlot = { ...state, textRecords: full(state.textRecords), addressRecords: full(state.addressRecords) };
+    expect(answers(TableIndex.fromStoredState(entries, noFreeSlot))).toEqual(answers(built));
+    const outside = { ...state, postings: state.postings.map(() => entries.length + 7) };
+    expect(answers(TableIndex.fromStoredState(entries, outside))).toEqual(answers(built));
+  });
+});

@@ -148,6 +148,34 @@ export function slotCount(keys: number): number {
   return slots;
 }
 
+/**
+ * Whether a layout restored from a compiled file keeps the invariants lookups rely on without checking
+ * them per probe: each record table a power of two in size with a free slot (a probe sequence ends),
+ * every posting list inside `postings`, and every entry position one of the table's `entries`. A
+ * layout that does not is rebuilt from the entries rather than trusted.
+ */
+export function isSoundLayout(layout: IndexLayout, entries: number): boolean {
+  const { postings } = layout;
+  if (!(layout.alwaysStart >= 0 && layout.alwaysStart <= postings.length)) return false;
+  for (const position of postings) if (position < 0 || position >= entries) return false;
+  for (const records of [layout.textRecords, layout.addressRecords]) {
+    if (records.length < RECORD || (records.length & (records.length - 1)) !== 0) return false;
+    let free = false;
+    for (let record = 0; record < records.length; record += RECORD) {
+      if (records[record + FAMILY] === 0) {
+        free = true;
+        continue;
+      }
+      const start = records[record + START];
+      const end = records[record + END];
+      const first = records[record + FIRST];
+      if (!(start >= 0 && start <= end && end <= postings.length && first >= 0 && first < entries)) return false;
+    }
+    if (!free) return false;
+  }
+  return true;
+}
+
 /** The offset of the first free record from the hash's slot on (linear probing). */
 export function freeRecord(records: Int32Array, hash: number): number {
   const mask = records.length - 1;

@@ -12,6 +12,7 @@ import {
   HASH,
   hashWords,
   isMappedWords,
+  isSoundLayout,
   LENGTH,
   mayHold,
   RECORD,
@@ -89,9 +90,13 @@ export class TableIndex implements IndexLayout {
     return state;
   }
 
-  /** An index over `entries` from the `storedState()` of an index this imsmap version built over the same entries. */
+  /**
+   * An index over `entries` from the `storedState()` of an index this imsmap version built over the same
+   * entries; built afresh from the entries when the stored state breaks an invariant lookups rely on.
+   */
   static fromStoredState(entries: readonly CompiledEntry[], state: Record<string, unknown>): TableIndex {
     const index: TableIndex = Object.assign(Object.create(TableIndex.prototype) as TableIndex, state, { entries });
+    if (!isSoundLayout(index, entries.length)) return TableIndex.build(entries);
     // The build sizes the shared scratch for the longest complete key; no key is longer than the units kept.
     const longest = Math.min(index.textUnits.length, index.textFamilies.reduce((most, family) => Math.max(most, family.length), 0));
     if (scratch.units.length < longest) scratch.units = new Uint16Array(longest);
