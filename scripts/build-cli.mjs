@@ -1,4 +1,4 @@
-// Part of `npm run build`: bundles the CLI (package.json `bin`) into dist/cli/imsmap.js with its
+// Part of `npm run build`: bundles the CLI (package.json `bin`) into dist/cli/main.js with its
 // dependencies, so that it starts close to bare Node: one module to read instead of the hundreds that
 // resolving and opening the tsc output and node_modules (chevrotain with lodash-es) took. Each
 // command's module is a dynamic import (src/cli/commands.ts); with code splitting it becomes a chunk
@@ -16,7 +16,9 @@ const out = join(root, 'dist/cli');
 // Chunk names change with their content: old ones would otherwise pile up.
 rmSync(join(out, 'chunks'), { recursive: true, force: true });
 const { metafile } = await build({
-  entryPoints: { imsmap: join(root, 'src/cli/main.ts') },
+  // The path `bin` has always named: npx keeps a link to a project's bin in its cache and does not
+  // renew it when `bin` changes, so a new path would leave earlier users running a stale file.
+  entryPoints: { main: join(root, 'src/cli/main.ts') },
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -36,7 +38,7 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
 });
-chmodSync(join(out, 'imsmap.js'), 0o755);
+chmodSync(join(out, 'main.js'), 0o755);
 
 /** The folders of the packages the bundle took code from, e.g. node_modules/@chevrotain/gast. */
 function bundledPackages() {
@@ -55,4 +57,4 @@ const notices = bundledPackages().map((folder) => {
   const text = licenseFile === undefined ? `License: ${license}` : readFileSync(join(root, folder, licenseFile), 'utf8').trim();
   return `${name} ${version} (${license})\n\n${text}\n`;
 });
-writeFileSync(join(out, 'THIRD-PARTY-LICENSES.txt'), `The imsmap CLI bundle (imsmap.js and chunks/) includes code of these packages:\n\n${notices.join('\n---\n\n')}`);
+writeFileSync(join(out, 'THIRD-PARTY-LICENSES.txt'), `The imsmap CLI bundle (main.js and chunks/) includes code of these packages:\n\n${notices.join('\n---\n\n')}`);

@@ -3,7 +3,7 @@
 // through a lock file built from the project's). There the README's library snippet must type-check
 // (strict, module nodenext) and run, and the CLI must answer through the installed bin.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, temporaryDirectory } from '../adapters/helpers.js';
@@ -87,8 +87,16 @@ afterAll(() => scratch.remove());
 
 describe('the packed tarball', () => {
   it('ships the built library, the docs and a licence, and nothing of the build or the tests', () => {
-    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/imsmap.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'docs/case-file.schema.json']));
+    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'docs/case-file.schema.json']));
     expect(shipped.filter((file) => /(^|\/)node_modules\/|\.map$|^src\/|^test\/|^bench\/|^scripts\//.test(file))).toEqual([]);
+  });
+
+  it('keeps the bin at the path npx has cached since the first release, executable, and the lock agrees', () => {
+    // npx links a project's bin into its cache once and never renews the link: a moved bin left the
+    // cached link on a stale, non-executable tsc output ("sh: 1: imsmap: Permission denied").
+    expect(manifest.bin).toEqual({ imsmap: 'dist/cli/main.js' });
+    expect(JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages[''].bin).toEqual(manifest.bin);
+    expect(statSync(path.join(ROOT, manifest.bin.imsmap)).mode & 0o111).toBe(0o111);
   });
 
   it('links only to files it ships, from every document it ships', () => {
