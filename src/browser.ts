@@ -6,8 +6,9 @@
  */
 export type { Entry, IncludeLine, ParsedMappings, Span, Table } from './syntax/ast.js';
 export { hasErrors, type Diagnostic, type Severity, type SyntaxCode } from './syntax/diagnostics.js';
-export { memoryReader, parseMappings, readMappingsFile, type IncludeReader } from './syntax/index.js';
+export { memoryReader, parseMappings, ParseMemo, readMappingsFile, type IncludeReader, type ParseOptions } from './syntax/index.js';
 export { compile, type MappingSet } from './engine/compile.js';
+export { IncrementalCompiler, type CompiledVersion } from './engine/incremental.js';
 export {
   InvalidCompileOptionsError,
   type CompileOptions,

@@ -1,7 +1,7 @@
 import { MatchBudgetExceededError } from '../compile/index.js';
 import { byCodePoint, compileTemplate, type TemplateProgram } from '../compile/template.js';
 import { asciiUpper } from '../syntax/case.js';
-import type { Entry, ParsedMappings, TemplateNode } from '../syntax/ast.js';
+import type { Entry, ParsedMappings, Table, TemplateNode } from '../syntax/ast.js';
 import { parseTemplate } from '../syntax/template/index.js';
 import { driveAsync, driveSync } from './drive.js';
 import { CompiledEntry } from './entry.js';
@@ -10,6 +10,7 @@ import { CompiledTable, MappingCall, type Engine, type MapTableOutcome } from '.
 import { validateCompileOptions, type CompileOptions, type SequenceProvider } from './options.js';
 import { createGeneralDatabase } from './providers.js';
 import { restoreTables } from './snapshot/stored.js';
+import type { CandidatesOf } from './table-index/index.js';
 import type { EvaluationError, MapOptions, MappingResult } from './types.js';
 
 /** Compiled tables with their providers: what callers map strings through (M1, M10). */
@@ -140,7 +141,26 @@ function compileReturnedText(text: string): TemplateProgram | string {
 
 /** Compiles parsed mappings into a MappingSet; options are validated (zod) and malformed ones throw. */
 export function compile(parsed: ParsedMappings, options?: CompileOptions): MappingSet {
-  const settings = validateCompileOptions(options);
+  return compileValidated(parsed, validateCompileOptions(options));
+}
+
+/**
+ * What a compile may take over from the compile of an earlier version of the same file
+ * (IncrementalCompiler): each method answers from what it kept, or with what `build` makes.
+ */
+export interface CompileReuse {
+  /** The compiled table of a table whose entries are exactly these. */
+  table(name: string, entries: readonly Entry[], build: () => CompiledTable): CompiledTable;
+  /** The compiled entry of a parsed entry, with whatever matcher it has built. */
+  entry(entry: Entry, build: () => CompiledEntry): CompiledEntry;
+  /** The program of a template's nodes. */
+  program(nodes: readonly TemplateNode[], build: () => TemplateProgram): TemplateProgram;
+  /** An entry's candidate keys for the table index. */
+  candidates: CandidatesOf;
+}
+
+/** compile with options validateCompileOptions has checked, taking over what `reuse` holds. */
+export function compileValidated(parsed: ParsedMappings, settings: CompileOptions, reuse?: CompileReuse): MappingSet {
   const matcherOptions = settings.backmatchBudget === undefined ? {} : { backmatchBudget: settings.backmatchBudget };
   const tables = new Map<string, CompiledTable>();
   const sources = new Map<string, readonly Entry[]>();
@@ -149,16 +169,23 @@ export function compile(parsed: ParsedMappings, options?: CompileOptions): Mappi
   const programs = new Map<readonly TemplateNode[], TemplateProgram>();
   const programOf = (nodes: readonly TemplateNode[]): TemplateProgram => {
     let program = programs.get(nodes);
-    if (program === undefined) programs.set(nodes, (program = compileTemplate(nodes)));
+    if (program === undefined) {
+      const build = () => compileTemplate(nodes);
+      programs.set(nodes, (program = reuse === undefined ? build() : reuse.program(nodes, build)));
+    }
     return program;
   };
+  const entryOf = (entry: Entry): CompiledEntry => {
+    const build = () => new CompiledEntry(entry, matcherOptions);
+    return reuse === undefined ? build() : reuse.entry(entry, build);
+  };
   const indexed = settings.linearScan !== true;
+  const buildTable = (table: Table) => (): CompiledTable =>
+    new CompiledTable(table.name, table.entries.map(entryOf), (entry) => programOf(entry.templateNodes), indexed, reuse?.candidates);
   // Mappings loaded from a compiled file (imsmap build) bring their tables' indexes along.
   const restored = restoreTables(parsed, matcherOptions, programOf, indexed);
   parsed.tables.forEach((table, number) => {
-    const compiled =
-      restored?.[number] ??
-      new CompiledTable(table.name, table.entries.map((entry) => new CompiledEntry(entry, matcherOptions)), (entry) => programOf(entry.templateNodes), indexed);
+    const compiled = restored?.[number] ?? (reuse === undefined ? buildTable(table)() : reuse.table(table.name, table.entries, buildTable(table)));
     tables.set(table.name, compiled);
     sources.set(table.name, table.entries);
   });

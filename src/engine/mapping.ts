@@ -12,7 +12,7 @@ import {
   type NestedOutcome,
 } from './expand.js';
 import type { DatabaseProvider, DomainProvider, Routine, SequenceProvider, UrlProvider } from './options.js';
-import { TableIndex } from './table-index/index.js';
+import { TableIndex, type CandidatesOf } from './table-index/index.js';
 import type { EntryRef, TraceStep } from './types.js';
 
 /** Fields per entry in CompiledTable's step data: program number, line, file number. */
@@ -46,6 +46,7 @@ export class CompiledTable {
     readonly entries: readonly CompiledEntry[],
     programOf: (entry: Entry) => TemplateProgram,
     indexed: boolean,
+    candidatesOf?: CandidatesOf,
   ) {
     const programs: TemplateProgram[] = [];
     const programNumbers = new Map<TemplateProgram, number>();
@@ -64,7 +65,7 @@ export class CompiledTable {
     });
     this.programs = programs;
     this.files = files;
-    this.index = indexed ? TableIndex.build(entries) : null;
+    this.index = indexed ? TableIndex.build(entries, candidatesOf) : null;
   }
 
   /** Fields per entry of the step data `restore` takes: program number, line, file number. */

@@ -3,6 +3,7 @@ import { asciiUpper } from './case.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { fileIdentity, includePath, isUnreadable, MAX_INCLUDE_DEPTH, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, LogicalLineReader, type LogicalLine } from './lines.js';
+import { beginParse, type MemoLines, type ParseMemo } from './memo.js';
 import { lineSyntax, type EntrySyntax, type LineSyntax, type LineToken } from './parser.js';
 import { parsePattern } from './pattern/index.js';
 import { diagnosticAt, positionAt, spanAt } from './source.js';
@@ -42,10 +43,12 @@ interface BuildState {
   templates: Array<Map<string, ParsedTemplate>>;
   /** The last entry's template. */
   previousTemplate: CachedTemplate | null;
+  /** What the previous parse of this file's earlier version left, when the caller keeps a memo. */
+  memo: MemoLines | undefined;
 }
 
 /** Builds tables and diagnostics from a top-level file's content, following its includes. */
-export function buildMappings(input: string | Uint8Array, file: string, readInclude: IncludeReader): ParsedMappings {
+export function buildMappings(input: string | Uint8Array, file: string, readInclude: IncludeReader, memo?: ParseMemo): ParsedMappings {
   const state: BuildState = {
     tables: [],
     tablesByName: new Map(),
@@ -57,6 +60,7 @@ export function buildMappings(input: string | Uint8Array, file: string, readIncl
     reading: [],
     templates: [],
     previousTemplate: null,
+    memo: memo && beginParse(memo),
   };
   readFile(state, input, file, 0);
   return { tables: state.tables, diagnostics: inReadingOrder(state.diagnostics, state.files), files: state.files, includes: state.includes };
@@ -112,7 +116,8 @@ function readFile(state: BuildState, input: string | Uint8Array, file: string, d
       );
       continue;
     }
-    buildLine(state, lineSyntax(line.text), line, depth);
+    if (state.memo === undefined) buildLine(state, lineSyntax(line.text), line, depth);
+    else buildLineWithMemo(state, state.memo, line, depth);
   }
   // Reported after the lines, where the old whole-file pass reported it first: diagnostics are
   // sorted by position at the end, and the only ones that can share its position (the dropped
@@ -192,6 +197,40 @@ function firstOtherControl(text: string, from: number, end: number): number {
 
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+
+/**
+ * buildLine through the memo: an entry line of one physical line, clean of invalid UTF-8 and NUL,
+ * is recalled from the previous parse when it was there (ParseMemo says why that is exact), and
+ * remembered for the next one otherwise.
+ */
+function buildLineWithMemo(state: BuildState, memo: MemoLines, line: LogicalLine, depth: number): void {
+  const table = state.target;
+  if (table === null || table === 'discard' || line.joins.length > 0 || line.tainted) {
+    buildLine(state, lineSyntax(line.text), line, depth);
+    return;
+  }
+  const recalled = memo.recall(line.text, line.file, table.name, line.firstLine, table.entries.length + 1);
+  if (recalled !== undefined) {
+    if (recalled.entry !== null) table.entries.push(recalled.entry);
+    state.diagnostics.push(...recalled.diagnostics);
+    return;
+  }
+  const syntax = lineSyntax(line.text);
+  if (syntax.kind !== 'entry') {
+    buildLine(state, syntax, line, depth);
+    return;
+  }
+  const entryCount = table.entries.length;
+  const diagnosticCount = state.diagnostics.length;
+  buildEntry(state, syntax, line);
+  memo.remember(line.text, {
+    file: line.file,
+    table: table.name,
+    line: line.firstLine,
+    entry: table.entries.length > entryCount ? table.entries[entryCount] : null,
+    diagnostics: state.diagnostics.slice(diagnosticCount),
+  });
+}
 
 /** F3: what each class of logical line contributes. */
 function buildLine(state: BuildState, syntax: LineSyntax, line: LogicalLine, depth: number): void {

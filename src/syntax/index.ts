@@ -6,26 +6,35 @@ import type { ParsedMappings } from './ast.js';
 import { buildMappings } from './build.js';
 import { isUnreadable, noFiles, readSafely, type IncludeReader } from './includes.js';
 import { decodeSource, physicalLines } from './lines.js';
+import type { ParseMemo } from './memo.js';
 import { diagnosticAt } from './source.js';
 
 export { highlightMappings, type HighlightKind, type HighlightToken } from './highlight.js';
 export type { IncludeReader, Unreadable } from './includes.js';
 export { isUnreadable, MAX_FILE_BYTES, memoryReader, readContent } from './includes.js';
 export { escapeControls } from './escape.js';
+export { ParseMemo } from './memo.js';
 export { positionAt } from './source.js';
 
 /** The file name diagnostics carry when the caller gives none. */
 const UNNAMED_FILE = '<input>';
 
+/** How to parse: the file's name, how to read its includes, and a memo of the previous version's parse. */
+export interface ParseOptions {
+  /** The name diagnostics and entries carry. */
+  file?: string;
+  /** Reads included files (F7). */
+  readInclude?: IncludeReader;
+  /** Kept across the parses of one file's successive versions, it spares re-parsing unchanged entry lines. */
+  memo?: ParseMemo;
+}
+
 /**
  * Parses mappings-file content; includes are read through `readInclude` only (none by default: the
  * Node entry's parseMappings defaults to the file system, F7).
  */
-export function parseMappings(
-  text: string | Uint8Array,
-  options: { file?: string; readInclude?: IncludeReader } = {},
-): ParsedMappings {
-  return buildMappings(text, options.file ?? UNNAMED_FILE, options.readInclude ?? noFiles);
+export function parseMappings(text: string | Uint8Array, options: ParseOptions = {}): ParsedMappings {
+  return buildMappings(text, options.file ?? UNNAMED_FILE, options.readInclude ?? noFiles, options.memo);
 }
 
 /** Reads a top-level mappings file through a reader and parses it; unreadable → a diagnostic, not a throw. */

@@ -26,7 +26,7 @@ export class LogicalLine {
     readonly text: string,
     readonly file: string,
     /** The physical line it starts on. */
-    private readonly firstLine: number,
+    readonly firstLine: number,
     /** Offsets in `text` where an appended continuation line starts (F10 exempts white space there). */
     readonly joins: readonly number[],
     /** True when one of its physical lines held invalid UTF-8 (F1) or NUL (F17): an entry on it is skipped. */

@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { ParsedMappings } from './ast.js';
 import { MAX_FILE_BYTES, type IncludeReader, type Unreadable } from './includes.js';
-import { parseMappings as parseWithReader, readMappingsFile } from './index.js';
+import { parseMappings as parseWithReader, readMappingsFile, type ParseOptions } from './index.js';
 
 /** Bytes read per system call; a file grows by this much at a time, never beyond the cap. */
 const READ_CHUNK = 1024 * 1024;
@@ -73,7 +73,7 @@ function readRegularFile(descriptor: number, maxBytes: number): Uint8Array | Unr
 }
 
 /** Parses mappings-file content; includes are read through `readInclude` (the file system by default, F7). */
-export function parseMappings(text: string | Uint8Array, options: { file?: string; readInclude?: IncludeReader } = {}): ParsedMappings {
+export function parseMappings(text: string | Uint8Array, options: ParseOptions = {}): ParsedMappings {
   return parseWithReader(text, { ...options, readInclude: options.readInclude ?? fileSystemReader() });
 }
 

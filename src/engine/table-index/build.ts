@@ -41,9 +41,17 @@ import { scratch } from './merge.js';
 
 // Build: a table's entries filed under their chosen keys, laid out in records, postings and filters.
 
+/** The keys an entry could be filed under: a function of its pattern alone. */
+export type CandidatesOf = (entry: CompiledEntry) => readonly Candidate[];
+
+/** An entry's candidate keys, worked out from its pattern. */
+export function entryCandidates(entry: CompiledEntry): readonly Candidate[] {
+  return patternKeys(entry.source.patternItems).map(candidateOf);
+}
+
 /** The layout of the index of a table's entries (in file order). */
-export function buildLayout(entries: readonly CompiledEntry[]): IndexLayout {
-  const chosen = chooseKeys(entries.map((entry) => patternKeys(entry.source.patternItems).map(candidateOf)));
+export function buildLayout(entries: readonly CompiledEntry[], candidatesOf: CandidatesOf = entryCandidates): IndexLayout {
+  const chosen = chooseKeys(entries.map(candidatesOf));
 
   // Number families and keys in order of first use; count each key's entries.
   const text = new KeyDirectory();

@@ -1,1 +1,2 @@
 export { TableIndex } from './lookup.js';
+export { entryCandidates, type CandidatesOf } from './build.js';

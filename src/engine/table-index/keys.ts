@@ -166,7 +166,7 @@ export function candidateOf(key: PatternKey): Candidate {
  * entries of the table share (its posting list is what a probe carrying it must try), the more
  * specific at equal counts. Null puts the entry on the always-check list.
  */
-export function chooseKeys(candidates: readonly Candidate[][]): Array<Candidate | null> {
+export function chooseKeys(candidates: ReadonlyArray<readonly Candidate[]>): Array<Candidate | null> {
   const frequency = new Map<number, Map<string, number>>();
   const countsOf = (candidate: Candidate): Map<string, number> => {
     const family = candidate.address ? -1 - candidate.family : candidate.family;

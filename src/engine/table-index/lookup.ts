@@ -2,7 +2,7 @@ import { decodeAddress, decodedAddress, isAddressChar, MAX_ADDRESS_LENGTH, MIN_A
 import { isTokenSeparator } from '../../compile/pattern-keys.js';
 import { foldCode } from '../../syntax/case.js';
 import type { CompiledEntry, FoundEntry } from '../entry.js';
-import { buildLayout } from './build.js';
+import { buildLayout, type CandidatesOf } from './build.js';
 import { FIT_PREFIX, FIT_WHOLE, PLACE_FIRST, PLACE_LAST, VERIFY, type AddressFamily, type TextFamily } from './keys.js';
 import {
   END,
@@ -74,14 +74,14 @@ export class TableIndex implements IndexLayout {
   readonly mappedAlways!: number;
   readonly unmappedAlways!: number;
 
-  private constructor(entries: readonly CompiledEntry[]) {
+  private constructor(entries: readonly CompiledEntry[], candidatesOf?: CandidatesOf) {
     this.entries = entries;
-    Object.assign(this, buildLayout(entries));
+    Object.assign(this, buildLayout(entries, candidatesOf));
   }
 
-  /** Builds the index of a table's entries (in file order). */
-  static build(entries: readonly CompiledEntry[]): TableIndex {
-    return new TableIndex(entries);
+  /** Builds the index of a table's entries (in file order); `candidatesOf` may answer an entry's keys from a cache. */
+  static build(entries: readonly CompiledEntry[], candidatesOf?: CandidatesOf): TableIndex {
+    return new TableIndex(entries, candidatesOf);
   }
 
   /** The index's arrays and figures without its entries, for a compiled file to store (src/engine/snapshot). */
