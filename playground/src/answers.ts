@@ -1,7 +1,6 @@
 import {
   AccessPolicy,
-  compile,
-  parseMappings,
+  IncrementalCompiler,
   TupleError,
   type Decision,
   type MappingResult,
@@ -34,10 +33,12 @@ export interface Evaluated {
   explaining: AccessPolicy | string;
 }
 
+/** The page's one file, compiled again after each edit from what the edit left unchanged. */
+const compiler = new IncrementalCompiler();
+
 /** Parses and compiles the file (no includes: the page has no other files, F7) and builds the policies from the options text. */
 export function evaluateFile(mappings: string, optionsText: string): Evaluated {
-  const parsed = parseMappings(mappings, { file: FILE });
-  const set = compile(parsed);
+  const { parsed, set } = compiler.compile(mappings, { file: FILE });
   return { parsed, set, policy: policyFor(set, optionsText, false), explaining: policyFor(set, optionsText, true) };
 }
 

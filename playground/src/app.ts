@@ -40,8 +40,15 @@ let explainedAnswers = new Map<number, Answer>();
 let chosen = 0;
 let diagnostics: readonly Diagnostic[] = [];
 let lintTimer: ReturnType<typeof setTimeout> | undefined;
-/** Edits of the file come faster than frames when a key repeats: they are answered once per frame. */
-let pendingFrame = false;
+/**
+ * Whether the file was answered since the last frame began. An edit is answered at once, so that
+ * its answer is in the next frame; edits that come faster than frames (a key repeating) are
+ * answered once per frame, by the frame's own callback.
+ */
+let answeredThisFrame = false;
+let answerInFrame = false;
+/** Whether update() runs in a frame callback, which draws its answer in the same frame. */
+let updatingInFrame = false;
 const linter = new IncrementalLinter();
 let fragmentTimer: ReturnType<typeof setTimeout> | undefined;
 let writtenFragment = '';
@@ -148,7 +155,8 @@ function update(fileChanged: boolean): void {
   // answer (from the page's start) and the answer to the latest key (from the key going down) came.
   const pressed = fileChanged ? keyDownAt : undefined;
   keyDownAt = undefined;
-  afterNextFrame(() => {
+  // A task queued from a frame callback runs once that frame is drawn.
+  (updatingInFrame ? (then: () => void) => setTimeout(then) : afterNextFrame)(() => {
     document.body.dataset.firstAnswerMs ??= performance.now().toFixed(2);
     if (pressed === undefined) return;
     document.body.dataset.keystrokeMs = (performance.now() - pressed).toFixed(2);
@@ -196,14 +204,26 @@ exampleSelect.addEventListener('change', () => {
   if (example) load(exampleState(example));
 });
 mappingsInput.addEventListener('keydown', (event) => (keyDownAt = event.timeStamp));
+/** Answers the edited file now, or in the next frame when it was answered in this one already. */
+function answerEditedFile(): void {
+  if (!answeredThisFrame) {
+    answeredThisFrame = true;
+    requestAnimationFrame(() => (answeredThisFrame = false));
+    update(true);
+  } else if (!answerInFrame) {
+    answerInFrame = true;
+    requestAnimationFrame(() => {
+      answerInFrame = false;
+      updatingInFrame = true;
+      answerEditedFile();
+      updatingInFrame = false;
+    });
+  }
+}
+
 mappingsInput.addEventListener('input', () => {
   exampleSelect.value = '';
-  if (pendingFrame) return;
-  pendingFrame = true;
-  requestAnimationFrame(() => {
-    pendingFrame = false;
-    update(true);
-  });
+  answerEditedFile();
 });
 optionsInput.addEventListener('input', () => update(true));
 probesInput.addEventListener('input', () => update(false));
