@@ -52,6 +52,8 @@ export class MappingsEditor {
   private colouredHtml: Array<string | undefined> = [];
   /** The lines the colour layer holds, [from, to). */
   private shown = { from: 0, to: 0 };
+  /** The HTML of each line the colour layer holds, in order. */
+  private shownHtml: string[] = [];
   /** Whether lines shown plain are to be coloured after the next frame. */
   private colouringLater = false;
 
@@ -151,21 +153,37 @@ export class MappingsEditor {
     this.gutter.style.transform = `translateY(${-scrollTop}px)`;
   }
 
-  /** Fills the colour layer with lines [from, to) (0-based, clipped to the text), placed at their own line. */
+  /**
+   * Fills the colour layer with lines [from, to) (0-based, clipped to the text), placed at their own
+   * line. Only the lines whose HTML changed are replaced when the layer holds the same range: after
+   * a keystroke that is one line, and the browser lays out and paints that line alone.
+   */
   private showLines(from: number, to: number, colourAll = false): void {
-    this.shown = { from: Math.max(0, from), to: Math.min(this.lines.length, to) };
-    let html = '';
+    const shown = { from: Math.max(0, from), to: Math.min(this.lines.length, to) };
+    const html: string[] = [];
     let coloured = 0;
-    for (let index = this.shown.from; index < this.shown.to; index++) {
+    for (let index = shown.from; index < shown.to; index++) {
       const line = this.lines[index]!;
       let lineText = this.colouredHtml[index];
       if (lineText === undefined && (colourAll || coloured++ < COLOURED_BEFORE_FRAME)) {
         lineText = this.colouredHtml[index] = lineHtml(this.lines[index - 1], line);
       }
-      html += lineText ?? `<span>${escapeHtml(line)}\n</span>`;
+      html.push(lineText ?? `<span>${escapeHtml(line)}\n</span>`);
     }
-    this.colours.innerHTML = html;
-    this.colours.style.top = `${this.shown.from * LINE_HEIGHT_EM}em`;
+    const children = this.colours.children;
+    if (shown.from === this.shown.from && shown.to === this.shown.to && children.length === html.length) {
+      const holder = document.createElement('template');
+      html.forEach((lineText, position) => {
+        if (lineText === this.shownHtml[position]) return;
+        holder.innerHTML = lineText;
+        children[position]!.replaceWith(holder.content);
+      });
+    } else {
+      this.colours.innerHTML = html.join('');
+      this.colours.style.top = `${shown.from * LINE_HEIGHT_EM}em`;
+    }
+    this.shown = shown;
+    this.shownHtml = html;
     if (coloured > COLOURED_BEFORE_FRAME && !this.colouringLater) {
       this.colouringLater = true;
       afterNextFrame(() => {

@@ -190,6 +190,30 @@ describe('the playground page', () => {
     expect(await skipped.count()).toBe(1);
     expect(await skipped.innerText()).toMatch(/^PORT_ACCESS #1, line 3 to #1999, line 2001\s+1999 entries passed over: pattern does not match$/);
     expect(await page.locator('#marks .band.skipped').getAttribute('style')).toBe(`top:${2 * 1.5}em;height:${1999 * 1.5}em`);
+
+    // Typing replaces only the lines it changed in the colour layer, and a new line moves those below:
+    // either way the layer shows exactly the text's lines in its range.
+    const layerMatchesText = () =>
+      page.evaluate(() => {
+        const colours = document.getElementById('colours')!;
+        const lines = (document.getElementById('mappings') as HTMLTextAreaElement).value.split('\n');
+        const from = Math.round(parseFloat(colours.style.top) / 1.5);
+        return colours.textContent === lines.slice(from, from + colours.children.length).map((line) => `${line}\n`).join('');
+      });
+    const editor = page.locator('#mappings');
+    await editor.evaluate((input: HTMLTextAreaElement) => {
+      const end = input.value.indexOf('\n', input.value.indexOf('blocked$ 1990'));
+      input.setSelectionRange(end, end);
+    });
+    await editor.press('x');
+    await expect.poll(() => page.locator('#colours').innerText()).toContain('blocked$ 1990x');
+    expect(await layerMatchesText()).toBe(true);
+    await editor.press('Enter');
+    await editor.pressSequentially('  TCP|*|25|192.0.2.*|*  $N$ added');
+    await expect.poll(() => page.locator('#colours').innerText()).toContain('$N$ added');
+    expect(await layerMatchesText()).toBe(true);
+    await editor.press('Backspace');
+    expect(await layerMatchesText()).toBe(true);
     await page.close();
   });
 
