@@ -1,4 +1,5 @@
 import { byCodePoint, type TemplateProgram } from '../compile/template.js';
+import { foldAscii } from '../syntax/case.js';
 import type { Entry } from '../syntax/ast.js';
 import type { CompiledEntry, FoundEntry } from './entry.js';
 import {
@@ -115,8 +116,11 @@ export function findFirstMatch(
   skipped: Array<{ entry: EntryRef; reason: string }> | null,
 ): FoundEntry | null {
   const entries = table.entries;
+  // Folded once for the whole scan, on the first matcher that works on a folded copy (P1).
+  let folded: string | undefined;
   for (let position = from; position < entries.length; position++) {
-    const captures = entries[position].matcher.match(input);
+    const matcher = entries[position].matcher;
+    const captures = matcher.usesFoldedInput ? matcher.match(input, (folded ??= foldAscii(input))) : matcher.match(input);
     if (captures) return { position, captures };
     skipped?.push({ entry: table.ref(position), reason: 'pattern does not match' });
   }
