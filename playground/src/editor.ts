@@ -54,6 +54,8 @@ export class MappingsEditor {
   private shown = { from: 0, to: 0 };
   /** The HTML of each line the colour layer holds, in order. */
   private shownHtml: string[] = [];
+  /** Lines the last edit added (negative: removed), which moved the lines below it. */
+  private addedLines = 0;
   /** Whether lines shown plain are to be coloured after the next frame. */
   private colouringLater = false;
 
@@ -88,11 +90,14 @@ export class MappingsEditor {
     }
     this.colouredHtml.splice(start, oldEnd - start, ...new Array<undefined>(newEnd - start));
     this.lines = lines;
+    this.addedLines = lines.length - before.length;
     if (lines.length !== this.lineCount) {
       this.lineCount = lines.length;
-      this.gutter.textContent = Array.from(lines, (_line, index) => index + 1).join('\n');
+      // Wide enough for the longest number, so that the gutter keeps its width while scrolling.
+      this.gutter.style.minWidth = `${Math.max(2.5, String(lines.length).length)}ch`;
     }
     this.followScroll(true);
+    this.addedLines = 0;
   }
 
   /** Shows the entries of the chosen answer and the diagnostics: line bands (one per run of lines alike) and underlines. */
@@ -170,17 +175,14 @@ export class MappingsEditor {
       }
       html.push(lineText ?? `<span>${escapeHtml(line)}\n</span>`);
     }
-    const children = this.colours.children;
-    if (shown.from === this.shown.from && shown.to === this.shown.to && children.length === html.length) {
-      const holder = document.createElement('template');
-      html.forEach((lineText, position) => {
-        if (lineText === this.shownHtml[position]) return;
-        holder.innerHTML = lineText;
-        children[position]!.replaceWith(holder.content);
-      });
+    if (shown.from === this.shown.from && shown.to === this.shown.to && this.colours.children.length === html.length) {
+      this.replaceChangedLines(html);
     } else {
       this.colours.innerHTML = html.join('');
       this.colours.style.top = `${shown.from * LINE_HEIGHT_EM}em`;
+      // The gutter numbers the same lines, at the same place.
+      this.gutter.textContent = Array.from(html, (_line, position) => shown.from + position + 1).join('\n');
+      this.gutter.style.paddingTop = `calc(0.5rem + ${shown.from * LINE_HEIGHT_EM}em)`;
     }
     this.shown = shown;
     this.shownHtml = html;
@@ -190,6 +192,43 @@ export class MappingsEditor {
         this.colouringLater = false;
         this.showLines(this.shown.from, this.shown.to, true);
       });
+    }
+  }
+
+  /**
+   * Brings the colour layer, holding the same range of lines, to `html`: the elements of lines that
+   * kept their HTML stay in the document — those above the edit at their place, those below it
+   * moved by the lines the edit added or removed — and only the others are made anew, so the
+   * browser lays out and paints the edited lines alone.
+   */
+  private replaceChangedLines(html: readonly string[]): void {
+    const before = this.shownHtml;
+    const layer = this.colours;
+    const kept = Array.from(layer.children);
+    let same = 0;
+    while (same < html.length && html[same] === before[same]) same++;
+    const holder = document.createElement('template');
+    let next: Element | null = kept[same] ?? null;
+    for (let position = same; position < html.length; position++) {
+      const old = position - this.addedLines;
+      const reused = old >= same && old < before.length && before[old] === html[position] ? kept[old]! : null;
+      if (reused !== null) {
+        // The lines between the last one kept and this one are gone.
+        while (next !== null && next !== reused) {
+          const gone = next;
+          next = next.nextElementSibling;
+          gone.remove();
+        }
+        next = reused.nextElementSibling;
+      } else {
+        holder.innerHTML = html[position]!;
+        layer.insertBefore(holder.content, next);
+      }
+    }
+    while (next !== null) {
+      const gone = next;
+      next = next.nextElementSibling;
+      gone.remove();
     }
   }
 }

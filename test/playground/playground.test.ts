@@ -192,13 +192,15 @@ describe('the playground page', () => {
     expect(await page.locator('#marks .band.skipped').getAttribute('style')).toBe(`top:${2 * 1.5}em;height:${1999 * 1.5}em`);
 
     // Typing replaces only the lines it changed in the colour layer, and a new line moves those below:
-    // either way the layer shows exactly the text's lines in its range.
+    // either way the layer shows exactly the text's lines in its range, and the gutter numbers them.
     const layerMatchesText = () =>
       page.evaluate(() => {
         const colours = document.getElementById('colours')!;
         const lines = (document.getElementById('mappings') as HTMLTextAreaElement).value.split('\n');
         const from = Math.round(parseFloat(colours.style.top) / 1.5);
-        return colours.textContent === lines.slice(from, from + colours.children.length).map((line) => `${line}\n`).join('');
+        const count = colours.children.length;
+        const numbers = Array.from({ length: count }, (_, position) => from + position + 1).join('\n');
+        return colours.textContent === lines.slice(from, from + count).map((line) => `${line}\n`).join('') && document.getElementById('gutter')!.textContent === numbers;
       });
     const editor = page.locator('#mappings');
     await editor.evaluate((input: HTMLTextAreaElement) => {
@@ -214,6 +216,7 @@ describe('the playground page', () => {
     expect(await layerMatchesText()).toBe(true);
     await editor.press('Backspace');
     expect(await layerMatchesText()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'long-file.png') });
     await page.close();
   });
 
