@@ -16,15 +16,17 @@ export function launchChromium(): Promise<{ context: BrowserContext; close: () =
 /** A PORT_ACCESS table of `count` entries whose last one the keystroke probe matches. */
 export function bigFile(count?: number): { mappings: string; probe: string; answer: string };
 
-/** Issue 18's timings in milliseconds: medians, the runs behind them, and the parse baseline. */
+/** The playground's timings in milliseconds: medians, the runs behind them, and the parse baseline. */
 export interface PlaygroundTimings {
   firstAnswer: number;
   firstAnswers: number[];
   keystroke: number;
   keystrokes: number[];
+  newLine: number;
+  newLines: number[];
   parse: number;
 }
-/** Measures page load to first answer and keystroke to answer on a 2,000-entry file. */
+/** Measures page load to first answer, and keystroke (a character, a new line) to answer on a 2,000-entry file. */
 export function playgroundTimings(context: BrowserContext, url: string, runs?: number): Promise<PlaygroundTimings>;
 /** The timings as one line. */
 export function describeTimings(timings: PlaygroundTimings, loadAverage: number): string;

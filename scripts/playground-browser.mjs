@@ -86,10 +86,12 @@ export function bigFile(count = 2000) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * Issue 18's two timings, each the median of `runs`: a fresh page's load to its first answer (the
+ * The playground's timings, each the median of `runs`: a fresh page's load to its first answer (the
  * preloaded example), and a keystroke in a 2,000-entry file to the answer shown after it (the page
- * measures from the key's event to the first frame after the new answer). The baseline, measured in
- * the same browser, is one parse of the 2,000-entry file by the page's own library bundle.
+ * measures from the key's event to the first frame after the new answer) — a character typed and
+ * deleted at the end of a line, and a new line made and removed in the middle of the file. The
+ * baseline, measured in the same browser, is one parse of the 2,000-entry file by the page's own
+ * library bundle.
  */
 export async function playgroundTimings(context, url, runs = 5) {
   const firstAnswers = [];
@@ -114,14 +116,25 @@ export async function playgroundTimings(context, url, runs = 5) {
   }, big);
   // By id: resolving a role walks the page's accessibility tree before each key, which would load the machine being measured.
   const editor = page.locator('#mappings');
+  /** The page's timing of each of `count` keys, `first` and Backspace in turn. */
+  const timeKeys = async (first, count) => {
+    const times = [];
+    for (let key = 0; key < count; key++) {
+      const before = Number(await page.evaluate(() => document.body.dataset.keystrokes ?? 0));
+      await editor.press(key % 2 === 0 ? first : 'Backspace');
+      await page.waitForFunction((seen) => Number(document.body.dataset.keystrokes ?? 0) > seen, before);
+      times.push(Number(await page.evaluate(() => document.body.dataset.keystrokeMs)));
+    }
+    return times;
+  };
   await editor.press('End');
-  const keystrokes = [];
-  for (let key = 0; key < runs * 2; key++) {
-    const before = Number(await page.evaluate(() => document.body.dataset.keystrokes ?? 0));
-    await editor.press(key % 2 === 0 ? 'x' : 'Backspace');
-    await page.waitForFunction((count) => Number(document.body.dataset.keystrokes ?? 0) > count, before);
-    keystrokes.push(Number(await page.evaluate(() => document.body.dataset.keystrokeMs)));
-  }
+  const keystrokes = await timeKeys('x', runs * 2);
+  // A new line in the middle of the file moves the thousand entries below it.
+  await editor.evaluate((input) => {
+    const middle = input.value.indexOf('\n', input.value.indexOf('blocked$ 1000'));
+    input.setSelectionRange(middle, middle);
+  });
+  const newLines = await timeKeys('Enter', runs * 2);
   const answers = await page.locator('#answers').innerText();
   if (!answers.includes(big.answer)) throw new Error(`the 2,000-entry file was not answered: ${answers.slice(0, 200)}`);
   await page.addScriptTag({ type: 'module', content: "import * as imsmap from '/imsmap.mjs'; window.imsmap = imsmap;" });
@@ -137,7 +150,7 @@ export async function playgroundTimings(context, url, runs = 5) {
     return times.slice(count * 2);
   }, { mappings: big.mappings, runs });
   await page.close();
-  return { firstAnswer: median(firstAnswers), firstAnswers, keystroke: median(keystrokes), keystrokes, parse: median(parses) };
+  return { firstAnswer: median(firstAnswers), firstAnswers, keystroke: median(keystrokes), keystrokes, newLine: median(newLines), newLines, parse: median(parses) };
 }
 
 /** The timings as one line: both medians, their runs, the parse baseline and the machine's load. */
@@ -147,6 +160,7 @@ export function describeTimings(timings, loadAverage) {
     `playground (headless Chromium, load average ${loadAverage.toFixed(1)}): ` +
     `page load to first answer ${timings.firstAnswer.toFixed(0)} ms (target ≤ 300 ms: ${timings.firstAnswer <= 300 ? 'met' : 'NOT met'}; runs ${list(timings.firstAnswers, 0)}); ` +
     `keystroke to answer, 2,000 entries ${timings.keystroke.toFixed(1)} ms (target ≤ 50 ms: ${timings.keystroke <= 50 ? 'met' : 'NOT met'}; runs ${list(timings.keystrokes, 1)}); ` +
+    `a new line or its removal mid-file ${timings.newLine.toFixed(1)} ms (${timings.newLine <= 50 ? 'met' : 'NOT met'}; runs ${list(timings.newLines, 1)}); ` +
     `parse-only baseline ${timings.parse.toFixed(1)} ms, ratio ${(timings.keystroke / timings.parse).toFixed(1)}x`
   );
 }

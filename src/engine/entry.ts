@@ -22,6 +22,13 @@ export class CompiledEntry {
   get matcher(): CompiledPattern {
     return (this.compiledMatcher ??= compilePattern(this.source.patternItems, this.matcherOptions));
   }
+
+  /** This entry where an edit moved it (the same pattern items, another line or index), with the matcher it has built. */
+  movedTo(source: Entry): CompiledEntry {
+    const moved = new CompiledEntry(source, this.matcherOptions);
+    moved.compiledMatcher = this.compiledMatcher;
+    return moved;
+  }
 }
 
 /** Where one scan found its entry. */

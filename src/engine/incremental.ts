@@ -52,8 +52,8 @@ class Generations<K, V> {
  * Parses and compiles the successive versions of one mappings file, as an editor or the playground
  * does after each keystroke, doing again only the work on what changed. Unchanged entry lines are
  * recalled instead of parsed (ParseMemo); a table whose entries are all unchanged keeps its
- * compiled table and index; in a changed table, unchanged entries keep their matchers and
- * template programs, and the index is rebuilt from their kept keys. Every version answers exactly
+ * compiled table and index; in a changed table, unchanged entries, moved or not, keep their
+ * matchers and template programs, and the index is rebuilt from their kept keys. Every version answers exactly
  * as `compile(parseMappings(text, options), compileOptions)` would (test/engine/incremental.test.ts).
  * Includes are read through the `readInclude` given, as by parseMappings of `imsmap/browser`.
  */
@@ -61,7 +61,8 @@ export class IncrementalCompiler {
   private readonly settings: CompileOptions;
   private readonly memo = new ParseMemo();
   private readonly tables = new Generations<string, { entries: readonly Entry[]; compiled: CompiledTable }>();
-  private readonly entries = new Generations<Entry, CompiledEntry>();
+  /** By pattern items, which an entry keeps when an edit moves it (ParseMemo). */
+  private readonly entries = new Generations<readonly PatternItem[], CompiledEntry>();
   private readonly programs = new Generations<readonly TemplateNode[], TemplateProgram>();
   private readonly candidates = new Generations<readonly PatternItem[], ReturnType<CandidatesOf>>();
   private readonly reuse: CompileReuse;
@@ -76,7 +77,12 @@ export class IncrementalCompiler {
         this.tables.keep(name, { entries, compiled });
         return compiled;
       },
-      entry: (entry, build) => this.entries.get(entry, build),
+      entry: (entry, build) => {
+        const kept = this.entries.take(entry.patternItems);
+        const compiled = kept === undefined ? build() : kept.source === entry ? kept : kept.movedTo(entry);
+        this.entries.keep(entry.patternItems, compiled);
+        return compiled;
+      },
       program: (nodes, build) => this.programs.get(nodes, build),
       candidates: (entry) => this.candidates.get(entry.source.patternItems, () => entryCandidates(entry)),
     };
