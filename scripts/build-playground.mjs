@@ -45,24 +45,6 @@ function examples() {
 }
 
 /**
- * Zod's index of locales imports the messages of every language it knows, about 300 kB of the
- * bundle the page must load before its first answer; the library's messages are English, so the
- * index is replaced by one that has English alone.
- */
-const englishZodMessages = {
-  name: 'english-zod-messages',
-  setup(build) {
-    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), args.path), namespace: 'zod-locales' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
-
-/**
  * Chevrotain checks a grammar each time a lexer or parser is built, which is most of the time the
  * page spends building them before its first answer. The grammar is the same in every build, and
  * every Node run and test builds it with the checks, so the browser bundles default them off.
@@ -81,7 +63,7 @@ const uncheckedGrammar = {
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const common = { bundle: true, minify: true, target: 'es2022', logLevel: 'warning', plugins: [englishZodMessages, uncheckedGrammar] };
+const common = { bundle: true, minify: true, target: 'es2022', logLevel: 'warning', plugins: [uncheckedGrammar] };
 await build({ ...common, entryPoints: [join(root, 'src/browser.ts')], format: 'esm', platform: 'browser', outfile: join(out, 'imsmap.mjs') });
 // A classic script, not a module: browsers refuse module scripts from file:// pages.
 await build({

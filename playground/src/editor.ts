@@ -28,12 +28,17 @@ export function afterNextFrame(then: () => void): void {
   requestAnimationFrame(() => setTimeout(then));
 }
 
+/** Runs `then` as the frame after the next one is made: what waits for it comes after the next frame and the work that follows it. */
+function inFrameAfterNext(then: () => void): void {
+  requestAnimationFrame(() => requestAnimationFrame(then));
+}
+
 /** Lines coloured above and below those in view, so that scrolling a little shows coloured text at once. */
 const MARGIN_LINES = 40;
 
 /**
- * At most this many lines are coloured before a frame; more (a new file, a jump) are shown plain and
- * coloured right after it, so that the answers come first.
+ * At most this many lines are coloured before a frame; more (a jump) are shown plain and coloured in
+ * the frame after, so that the answers come first. A new file is shown all plain at first.
  */
 const COLOURED_BEFORE_FRAME = 20;
 
@@ -56,7 +61,7 @@ export class MappingsEditor {
   private shownHtml: string[] = [];
   /** Lines the last edit added (negative: removed), which moved the lines below it. */
   private addedLines = 0;
-  /** Whether lines shown plain are to be coloured after the next frame. */
+  /** Whether lines shown plain are to be coloured in the frame after the next. */
   private colouringLater = false;
 
   constructor(
@@ -84,6 +89,7 @@ export class MappingsEditor {
       oldEnd--;
       newEnd--;
     }
+    const newFile = start + before.length - oldEnd === 0;
     if (newEnd < lines.length && oldEnd < before.length) {
       newEnd++;
       oldEnd++;
@@ -96,7 +102,7 @@ export class MappingsEditor {
       // Wide enough for the longest number, so that the gutter keeps its width while scrolling.
       this.gutter.style.minWidth = `${Math.max(2.5, String(lines.length).length)}ch`;
     }
-    this.followScroll(true);
+    this.followScroll(newFile ? 0 : COLOURED_BEFORE_FRAME);
     this.addedLines = 0;
   }
 
@@ -145,13 +151,18 @@ export class MappingsEditor {
     }
   }
 
-  /** Moves the layers with the textarea's scrolling, and colours the lines coming into view (all shown lines when `changed`). */
-  private followScroll(changed = false): void {
+  /**
+   * Moves the layers with the textarea's scrolling, and colours the lines coming into view; after a
+   * change (`colourBeforeFrame` given) all shown lines are laid out again, that many coloured at once.
+   */
+  private followScroll(colourBeforeFrame?: number): void {
     const { scrollLeft, scrollTop, clientHeight } = this.input;
     const lineHeight = parseFloat(getComputedStyle(this.input).lineHeight) || 1;
     const first = Math.floor(scrollTop / lineHeight);
     const last = first + Math.ceil(clientHeight / lineHeight);
-    if (changed || first < this.shown.from || Math.min(last, this.lines.length) > this.shown.to) this.showLines(first - MARGIN_LINES, last + MARGIN_LINES);
+    if (colourBeforeFrame !== undefined || first < this.shown.from || Math.min(last, this.lines.length) > this.shown.to) {
+      this.showLines(first - MARGIN_LINES, last + MARGIN_LINES, colourBeforeFrame);
+    }
     const shift = `translate(${-scrollLeft}px, ${-scrollTop}px)`;
     this.colours.style.transform = shift;
     this.marks.style.transform = shift;
@@ -160,17 +171,18 @@ export class MappingsEditor {
 
   /**
    * Fills the colour layer with lines [from, to) (0-based, clipped to the text), placed at their own
-   * line. Only the lines whose HTML changed are replaced when the layer holds the same range: after
-   * a keystroke that is one line, and the browser lays out and paints that line alone.
+   * line; lines not coloured yet beyond `colourBeforeFrame` are shown plain and coloured in the frame after.
+   * Only the lines whose HTML changed are replaced when the layer holds the same range: after a
+   * keystroke that is one line, and the browser lays out and paints that line alone.
    */
-  private showLines(from: number, to: number, colourAll = false): void {
+  private showLines(from: number, to: number, colourBeforeFrame = COLOURED_BEFORE_FRAME): void {
     const shown = { from: Math.max(0, from), to: Math.min(this.lines.length, to) };
     const html: string[] = [];
     let coloured = 0;
     for (let index = shown.from; index < shown.to; index++) {
       const line = this.lines[index]!;
       let lineText = this.colouredHtml[index];
-      if (lineText === undefined && (colourAll || coloured++ < COLOURED_BEFORE_FRAME)) {
+      if (lineText === undefined && coloured++ < colourBeforeFrame) {
         lineText = this.colouredHtml[index] = lineHtml(this.lines[index - 1], line);
       }
       html.push(lineText ?? `<span>${escapeHtml(line)}\n</span>`);
@@ -186,11 +198,11 @@ export class MappingsEditor {
     }
     this.shown = shown;
     this.shownHtml = html;
-    if (coloured > COLOURED_BEFORE_FRAME && !this.colouringLater) {
+    if (coloured > colourBeforeFrame && !this.colouringLater) {
       this.colouringLater = true;
-      afterNextFrame(() => {
+      inFrameAfterNext(() => {
         this.colouringLater = false;
-        this.showLines(this.shown.from, this.shown.to, true);
+        this.showLines(this.shown.from, this.shown.to, Infinity);
       });
     }
   }

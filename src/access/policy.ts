@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MappingSet } from '../engine/compile.js';
 import type { Decision } from './decision.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isStrictDottedQuad } from '../compile/ip.js';
 import { isValidIpAddress } from '../syntax/ip.js';
 

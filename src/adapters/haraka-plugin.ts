@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SessionRecipient } from '../access/schemas.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { delay, replyTexts, SmtpGate, type DialogueState, type GateLogger, type GateSession, type GateVerdict } from './gate.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessOptionsSchema } from '../access/schemas.js';
 
 // Rule tests for users: a JSON file of cases, each a table and probe with the mapping result expected,

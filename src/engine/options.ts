@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EntryRef } from './types.js';
 
 /** A value a provider may hand back directly or through a promise (M10). */

@@ -1,5 +1,5 @@
 import type { Entry } from 'ldapts';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainProvider, UrlProvider } from '../engine/options.js';
 import { ldapQuote } from '../engine/expand.js';
 import { AnswerCache } from './cache.js';

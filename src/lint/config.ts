@@ -1,5 +1,5 @@
 import * as path from 'pathe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelConfigSchema, describeIssue, TupleError, validateTuple } from '../access/schemas.js';
 import { ldapConfigSchema, type LdapConfig } from '../ldap/config.js';
 import { isParseError, ruleCatalogue, ruleFor } from './catalogue.js';

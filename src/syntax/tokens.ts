@@ -9,14 +9,32 @@ import { createToken, Lexer, type IMultiModeLexerDefinition, type TokenType } fr
  */
 
 /**
- * Every UTF-16 code unit except those listed: the start characters of a complement-set pattern,
- * which Chevrotain cannot work out itself and needs for its first-character optimisation. Given to
- * the tokens when the lexer is built (see lineLexer), not when this module loads: the list is long.
+ * The slot a code unit has in Chevrotain's first-character table (charCodeToOptimizedIndex in its
+ * scan/lexer): one slot per code unit below 256, one per run of 255 above. A token listed in a slot
+ * is tried on every code unit of that slot, so a hint needs only one code unit per slot.
+ */
+function firstCharacterSlot(code: number): number {
+  return code < 256 ? code : 255 + Math.floor(code / 255);
+}
+
+/**
+ * The start characters of a complement-set pattern (every UTF-16 code unit except those listed),
+ * which Chevrotain cannot work out itself and needs for its first-character optimisation: one code
+ * unit per slot of its table, since Chevrotain walks the hint one entry at a time and every code
+ * unit would be 65,536 of them. Given to the tokens when the lexer is built (see lineLexer), not
+ * when this module loads.
  */
 function startCharsExcept(excluded: string): number[] {
   const skip = new Set([...excluded].map((character) => character.charCodeAt(0)));
   const codes: number[] = [];
-  for (let code = 0; code <= 0xffff; code++) if (!skip.has(code)) codes.push(code);
+  let hintedSlot = -1;
+  for (let code = 0; code <= 0xffff; code++) {
+    const slot = firstCharacterSlot(code);
+    if (slot !== hintedSlot && !skip.has(code)) {
+      codes.push(code);
+      hintedSlot = slot;
+    }
+  }
   return codes;
 }
 

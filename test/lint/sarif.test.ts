@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ruleCatalogue } from '../../src/lint/catalogue.js';
 import { SARIF_SCHEMA } from '../../src/lint/format/sarif.js';
 import { folderWith, runImsmap } from '../cli/harness.js';

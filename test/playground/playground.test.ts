@@ -117,6 +117,8 @@ describe('the playground page', () => {
   test('the preloaded two-tier example answers its tuples: the 550 reply, delay, channels and the trace', async () => {
     const page = await open(url);
     expect(await page.getByRole('combobox', { name: 'Example' }).inputValue()).toBe('two-tier');
+    // A new file comes plain with its first answers and is coloured in the frame after them.
+    await expect.poll(() => page.locator('#colours .t-table').allTextContents()).toEqual(['INTERNAL_IP', 'PORT_ACCESS', 'ORIG_SEND_ACCESS']);
     const relay = page.locator('#answers li.answer', { hasText: 'rcpt to <victim@elsewhere.example>: reject' });
     const facts = await relay.locator('dl.facts').innerText();
     expect(facts).toContain('550 5.7.1 Relaying not allowed: victim@elsewhere.example');

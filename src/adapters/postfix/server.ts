@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectionTupleSchema, TupleError, validateTuple } from '../../access/schemas.js';
 import { PolicyConversation, type PolicyAnswer, type PolicySource } from './conversation.js';
 import { PolicyRequestReader, type FramedRequest } from './protocol.js';

@@ -12,7 +12,7 @@
  * file (fail closed: no crash, no allocation larger than the file).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Entry, ParsedMappings, Span, TemplateNode, TextOrigin } from '../../syntax/ast.js';
 import { CompiledEntry } from '../entry.js';
 import { TableIndex } from '../table-index/index.js';
