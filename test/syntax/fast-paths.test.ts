@@ -12,7 +12,7 @@ import { parseIpAddress } from '../../src/syntax/ip.js';
 import { LogicalLineReader, decodeSource } from '../../src/syntax/lines.js';
 import { parseLineStructure, scanLine, type LineSyntax, type LineToken } from '../../src/syntax/parser.js';
 import { parsePattern, parsePatternWithGrammar, parseSimplePattern } from '../../src/syntax/pattern/index.js';
-import { parseTemplate, parseTemplateWithGrammar, simpleTemplateTokens } from '../../src/syntax/template/index.js';
+import { parseTemplate, parseTemplateWithGrammar, simpleTemplateElements } from '../../src/syntax/template/index.js';
 import { ROOT } from '../adapters/helpers.js';
 
 describe('patterns of literal runs, wildcards and IP constructs (parseSimplePattern)', () => {
@@ -50,7 +50,7 @@ describe('patterns of literal runs, wildcards and IP constructs (parseSimplePatt
   });
 });
 
-describe('templates of literal text, captures, controls and flags (simpleTemplateTokens)', () => {
+describe('templates of literal text, captures, controls, flags and nested mappings (simpleTemplateElements)', () => {
   const unit = fc.constantFrom(
     ...'ab AX|;[]{}?#:=\\^_',
     '$',
@@ -71,6 +71,10 @@ describe('templates of literal text, captures, controls and flags (simpleTemplat
     '$😀',
     '$\ud800',
     '$|T;',
+    '$|T;',
+    '$|INTERNAL_IP;',
+    '$|;',
+    '|',
     '$[a,b,',
     '${',
     '$]',
@@ -88,15 +92,21 @@ describe('templates of literal text, captures, controls and flags (simpleTemplat
 
   it('reads simple templates exactly as the lexer and grammar do, for any count of saved items, and leaves the rest to them', () => {
     let simple = 0;
+    let simpleMappings = 0;
     fc.assert(
       fc.property(text, fc.option(fc.nat(11), { nil: undefined }), (template, captureCount) => {
-        if (simpleTemplateTokens(template) !== null) simple += 1;
+        if (simpleTemplateElements(template) !== null) {
+          simple += 1;
+          if (template.includes('$|')) simpleMappings += 1;
+        }
         expect(parseTemplate(template, { captureCount })).toStrictEqual(parseTemplateWithGrammar(template, { captureCount }));
       }),
-      { numRuns: 10000 },
+      { numRuns: 20000 },
     );
     expect(simple).toBeGreaterThan(500);
-    expect(simpleTemplateTokens('$NNo$ relaying$ for$ user1')).not.toBeNull();
+    expect(simpleMappings).toBeGreaterThan(100);
+    expect(simpleTemplateElements('$NNo$ relaying$ for$ user1')).not.toBeNull();
+    expect(simpleTemplateElements('$C$|INTERNAL_IP;$3|$Y$E')).not.toBeNull();
   });
 });
 

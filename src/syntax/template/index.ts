@@ -18,10 +18,12 @@ import {
   LiteralText,
   MappingOpen,
   MappingOpenWithoutTable,
+  PipeClose,
   RandomTest,
   RoutineOpen,
   RoutineOpenWithoutHeader,
   SequenceLookup,
+  PipeArgumentLiteral,
   templateLexer,
   TemplateLiteral,
   UrlOpen,
@@ -77,10 +79,10 @@ const LOOKUP_CLOSERS = new Map<TokenType, string>([
 
 /** Parses a template (after F8 removed its unquoted white space) into nodes; never throws. */
 export function parseTemplate(text: string, options?: ParseTemplateOptions): ParsedTemplate {
-  const tokens = simpleTemplateTokens(text);
-  if (tokens !== null) {
+  const elements = simpleTemplateElements(text);
+  if (elements !== null) {
     const builder = new TemplateBuilder(text.length, options?.captureCount);
-    return { nodes: builder.build(tokens, false), problems: builder.problems };
+    return { nodes: builder.build(elements, false), problems: builder.problems };
   }
   return parseTemplateWithGrammar(text, options);
 }
@@ -115,43 +117,84 @@ function isSurrogate(code: number): boolean {
 }
 
 /**
- * The tokens of a template made of literal text (with `$$`, `$ ` and `$<TAB>`), captures, controls
- * and flags, as the template lexer would give them; null for one with anything else (a lookup, a
- * test, a case modifier, a dangling `$`), which the lexer and grammar read. Exported for the
- * differential test. Speed: such are the templates of nearly every access-table entry (`$Y`,
- * `$NRelaying$ denied`), and Chevrotain's lexer and parser were most of their parse. The nodes come
- * from the same builder as the grammar path's, and test/syntax/fast-paths.test.ts checks on random
- * text that both paths agree.
+ * The elements of a template made of literal text (with `$$`, `$ ` and `$<TAB>`), captures,
+ * controls, flags and nested mappings `$|TABLE;…|` whose argument is made of the same, closed, as
+ * the template lexer and grammar would give them; null for one with anything else (another lookup, a
+ * test, a case modifier, a dangling `$`, a nested mapping without its table or closer), which the
+ * lexer and grammar read. Exported for the differential test. Speed: such are the templates of
+ * nearly every access-table entry (`$Y`, `$NRelaying$ denied`, `$C$|INTERNAL_IP;$3|$Y$E`), and
+ * Chevrotain's lexer and parser were most of their parse, and building them most of what a page
+ * did before its first answer. The nodes come from the same builder as the grammar path's, and
+ * test/syntax/fast-paths.test.ts checks on random text that both paths agree.
  */
-export function simpleTemplateTokens(text: string): IToken[] | null {
-  const tokens: IToken[] = [];
+export function simpleTemplateElements(text: string): RawTemplateElement[] | null {
+  const elements: RawTemplateElement[] = [];
   let at = 0;
   while (at < text.length) {
-    if (text.charCodeAt(at) === DOLLAR) {
-      const next = text.charCodeAt(at + 1);
-      if (Number.isNaN(next) || isSurrogate(next)) return null;
-      if (!CONSTRUCT_STARTS.has(next)) {
-        tokens.push(simpleToken(dollarPairType(next), text.slice(at, at + 2), at));
-        at += 2;
-        continue;
-      }
-      if (next !== DOLLAR && next !== 0x20 && next !== 0x09) return null;
-    }
-    // Literal text: up to a `$` that does not quote `$`, space or TAB (the lexer's TemplateLiteral).
-    let end = at;
-    while (end < text.length) {
-      if (text.charCodeAt(end) !== DOLLAR) {
-        end += 1;
-        continue;
-      }
-      const quoted = text.charCodeAt(end + 1);
-      if (quoted !== DOLLAR && quoted !== 0x20 && quoted !== 0x09) break;
-      end += 2;
-    }
-    tokens.push(simpleToken(TemplateLiteral, text.slice(at, end), at));
-    at = end;
+    at = text.charCodeAt(at) === DOLLAR && text.charCodeAt(at + 1) === PIPE ? simpleMapping(text, at, elements) : simpleToken(text, at, TemplateLiteral, -1, elements);
+    if (at < 0) return null;
   }
-  return tokens;
+  return elements;
+}
+
+const PIPE = 0x7c;
+const SEMICOLON = 0x3b;
+
+/**
+ * T9: a nested mapping `$|TABLE;…|` at `at` with a simple argument, pushed as the grammar's lookup;
+ * the offset after its closer, or -1. The table name runs to the first `;` (MappingOpen), and the
+ * argument's literal runs stop at `|` too (the lexer's pipeArgument mode).
+ */
+function simpleMapping(text: string, at: number, into: RawTemplateElement[]): number {
+  let semicolon = at + 2;
+  while (semicolon < text.length && text.charCodeAt(semicolon) !== SEMICOLON && text.charCodeAt(semicolon) !== PIPE) semicolon++;
+  if (text.charCodeAt(semicolon) !== SEMICOLON) return -1;
+  const argument: RawTemplateElement[] = [];
+  let position = semicolon + 1;
+  while (position < text.length && text.charCodeAt(position) !== PIPE) {
+    position = simpleToken(text, position, PipeArgumentLiteral, PIPE, argument);
+    if (position < 0) return -1;
+  }
+  if (position >= text.length) return -1;
+  into.push({
+    opener: lexedToken(MappingOpen, text.slice(at, semicolon + 1), at),
+    argument,
+    closer: lexedToken(PipeClose, '|', position),
+  });
+  return position + 1;
+}
+
+/**
+ * One simple token at `at`: a `$` pair that is a capture, a control or a flag, or a literal run of
+ * `literal`'s type up to a `$` that does not quote `$`, space or TAB, or up to `closer` (a code
+ * unit, -1 for none). The offset after it, or -1 when what stands at `at` is not simple.
+ */
+function simpleToken(text: string, at: number, literal: TokenType, closer: number, into: RawTemplateElement[]): number {
+  if (text.charCodeAt(at) === DOLLAR) {
+    const next = text.charCodeAt(at + 1);
+    if (Number.isNaN(next) || isSurrogate(next)) return -1;
+    if (!CONSTRUCT_STARTS.has(next)) {
+      into.push(lexedToken(dollarPairType(next), text.slice(at, at + 2), at));
+      return at + 2;
+    }
+    if (next !== DOLLAR && next !== 0x20 && next !== 0x09) return -1;
+  }
+  let end = at;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    if (code === closer) break;
+    if (code !== DOLLAR) {
+      end += 1;
+      continue;
+    }
+    const quoted = text.charCodeAt(end + 1);
+    if (quoted !== DOLLAR && quoted !== 0x20 && quoted !== 0x09) break;
+    end += 2;
+  }
+  // Nothing read (the closer stands at `at`): never a token of no text, which would loop the callers.
+  if (end === at) return -1;
+  into.push(lexedToken(literal, text.slice(at, end), at));
+  return end;
 }
 
 /** T3, T5, T7: what `$` followed by this character is, when it is not a construct. */
@@ -162,7 +205,7 @@ function dollarPairType(code: number): TokenType {
 }
 
 /** A token as the lexer makes one, with what the builder reads of it. */
-function simpleToken(tokenType: TokenType, image: string, startOffset: number): IToken {
+function lexedToken(tokenType: TokenType, image: string, startOffset: number): IToken {
   return { image, startOffset, tokenType, tokenTypeIdx: tokenType.tokenTypeIdx! } as IToken;
 }
 

@@ -136,6 +136,9 @@ const modes = {
   domainArgument: modeTokens('DomainArgument', DomainClose),
 };
 
+/** Literal text inside `$|…|` (a nested mapping's argument). */
+export const PipeArgumentLiteral = modes.pipeArgument[1]!;
+
 /** Every template token type, for the parser's vocabulary. */
 export const templateTokens = [...new Set([LiteralText, ...Object.values(modes).flat()])];
 
