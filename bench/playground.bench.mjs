@@ -1,7 +1,9 @@
 // The playground in the operating system's headless Chromium: page load to the first answer of the
 // preloaded example (target ≤ 300 ms) and a keystroke to its answer in a 2,000-entry file (target
 // ≤ 50 ms; a character, and a new line mid-file), medians of several runs, with one parse of that
-// file in the same page as the baseline. Skipped when Chromium is not installed.
+// file in the same page as the baseline. The browser is fresh, so the first page load compiles the
+// script cold; the later ones may reuse its compiled code, as repeat visits to a web server do.
+// Skipped when Chromium is not installed.
 import { loadavg } from 'node:os';
 import { buildPlayground, describeTimings, hasChromium, launchChromium, playgroundTimings, servePlayground } from '../scripts/playground-browser.mjs';
 

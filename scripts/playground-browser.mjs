@@ -2,7 +2,7 @@
 // by playwright-core and served on a free loopback port: what test/playground and
 // bench/playground.bench.mjs open, and the timings both print.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,12 @@ export function buildPlayground() {
   if (run.status !== 0) throw new Error(`playground build failed:\n${run.stdout}${run.stderr}`);
 }
 
-/** Serves the built folder on 127.0.0.1 and a free port; only its own files, nothing above it. */
+/**
+ * Serves the built folder on 127.0.0.1 and a free port; only its own files, nothing above it. Like
+ * any static web server it sends Last-Modified and answers If-Modified-Since, so that a browser
+ * loading the page again may use the compiled code it cached for the script, as it does from a real
+ * server; `no-cache` makes it ask each time, so a rebuilt page is never served stale.
+ */
 export async function servePlayground() {
   const server = createServer((request, response) => {
     const name = new URL(request.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/$/, '/index.html');
@@ -34,7 +39,10 @@ export async function servePlayground() {
     if (!file.startsWith(PLAYGROUND_DIST + path.sep)) return void response.writeHead(403).end();
     try {
       const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+      const modified = statSync(file).mtime.toUTCString();
+      if (request.headers['if-modified-since'] === modified) return void response.writeHead(304).end();
+      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+      response.writeHead(200, { 'content-type': type, 'last-modified': modified, 'cache-control': 'no-cache' }).end(body);
     } catch {
       response.writeHead(404).end();
     }
