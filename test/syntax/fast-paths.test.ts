@@ -104,9 +104,25 @@ describe('templates of literal text, captures, controls, flags and nested mappin
       { numRuns: 20000 },
     );
     expect(simple).toBeGreaterThan(500);
-    expect(simpleMappings).toBeGreaterThan(100);
+    // Random text closes few nested mappings with a simple argument (about a hundred in these runs);
+    // the property below draws them on purpose.
+    expect(simpleMappings).toBeGreaterThan(30);
     expect(simpleTemplateElements('$NNo$ relaying$ for$ user1')).not.toBeNull();
     expect(simpleTemplateElements('$C$|INTERNAL_IP;$3|$Y$E')).not.toBeNull();
+  });
+
+  it('reads nested mappings with a simple argument by hand, exactly as the lexer and grammar do', () => {
+    const simpleUnit = fc.constantFrom(...'ab AX;[]{}?#:=\\^_', '$$', '$ ', '$0', '$3', '$Y', '$N', '$C', '$E', '$+');
+    const simpleText = fc.string({ unit: simpleUnit, maxLength: 8 });
+    const name = fc.string({ unit: fc.constantFrom(...'AZ_09$ :'), maxLength: 6 });
+    fc.assert(
+      fc.property(simpleText, name, simpleText, simpleText, fc.option(fc.nat(11), { nil: undefined }), (before, table, argument, after, captureCount) => {
+        const template = `${before}$|${table};${argument}|${after}`;
+        expect(simpleTemplateElements(template)).not.toBeNull();
+        expect(parseTemplate(template, { captureCount })).toStrictEqual(parseTemplateWithGrammar(template, { captureCount }));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
