@@ -28,14 +28,28 @@ export class ParseMemo {
   private declare readonly brand: never;
 }
 
+/** The entry lines of one text, in file order; those before `next` have been recalled (or were left behind). */
+interface LinesOfText {
+  lines: Array<ParsedEntryLine | undefined>;
+  next: number;
+}
+
+/**
+ * How many lines of one text a recall looks through for one of its file and table. Lines of equal
+ * text are recalled in file order, so the one wanted is nearly always the next; the bound keeps a
+ * file of thousands of equal lines, reordered, from costing a search per line through all of them
+ * (a line not found is parsed, which is never wrong).
+ */
+const RECALL_SEARCH = 8;
+
 /**
  * The entry lines a memo holds, by text: those of the parse before, to recall, and those of the
  * parse under way. Keyed by the text alone, a string the parse has made already, rather than by a
  * key composed with the file and table, which would cost a string per line.
  */
 export class MemoLines {
-  private previous = new Map<string, ParsedEntryLine[]>();
-  private current = new Map<string, ParsedEntryLine[]>();
+  private previous = new Map<string, LinesOfText>();
+  private current = new Map<string, LinesOfText>();
 
   /** Starts a parse: the lines of the one before become what can be recalled. */
   begin(): void {
@@ -50,27 +64,33 @@ export class MemoLines {
   recall(text: string, file: string, table: string, line: number, index: number): ParsedEntryLine | undefined {
     const seen = this.previous.get(text);
     if (seen === undefined) return undefined;
-    // Lines of equal text (a duplicate entry) are recalled in file order, each once.
-    const at = seen.findIndex((parsed) => parsed.table === table && parsed.file === file);
-    if (at < 0) return undefined;
-    const [parsed] = seen.splice(at, 1);
-    const lines = line - parsed.line;
-    const moved: ParsedEntryLine = {
-      file,
-      table,
-      line,
-      entry: parsed.entry && movedEntry(parsed.entry, lines, index),
-      diagnostics: movedDiagnostics(parsed.diagnostics, lines),
-    };
-    this.remember(text, moved);
-    return moved;
+    const { lines } = seen;
+    const end = Math.min(lines.length, seen.next + RECALL_SEARCH);
+    for (let at = seen.next; at < end; at++) {
+      const parsed = lines[at];
+      if (parsed === undefined || parsed.table !== table || parsed.file !== file) continue;
+      // Each line is recalled once: taken out, and `next` moved past every line taken.
+      lines[at] = undefined;
+      while (seen.next < lines.length && lines[seen.next] === undefined) seen.next++;
+      const moved = line - parsed.line;
+      const recalled: ParsedEntryLine = {
+        file,
+        table,
+        line,
+        entry: parsed.entry && movedEntry(parsed.entry, moved, index),
+        diagnostics: movedDiagnostics(parsed.diagnostics, moved),
+      };
+      this.remember(text, recalled);
+      return recalled;
+    }
+    return undefined;
   }
 
   /** Keeps what parsing an entry line of this text gave, for the next parse. */
   remember(text: string, parsed: ParsedEntryLine): void {
     const seen = this.current.get(text);
-    if (seen === undefined) this.current.set(text, [parsed]);
-    else seen.push(parsed);
+    if (seen === undefined) this.current.set(text, { lines: [parsed], next: 0 });
+    else seen.lines.push(parsed);
   }
 }
 

@@ -148,6 +148,22 @@ describe('IncrementalCompiler: what an edit leaves as it was', () => {
     expect(moved[40]!.patternItems).toBe(same[39]!.patternItems);
   });
 
+  it('many equal lines in two tables: recalled in file order, each once, when the tables swap places', () => {
+    // Equal lines are looked up in file order with a bounded search (memo.ts), never one search
+    // through all of them per line, which made thousands of equal lines cost seconds.
+    const equal = Array.from({ length: 300 }, () => '  a*  $Y');
+    const compiler = new IncrementalCompiler();
+    expectSameAsFromScratch(compiler, ['A', ...equal, 'B', ...equal, '  b  $N'].join('\n'));
+    expectSameAsFromScratch(compiler, ['B', ...equal, '  b  $N', 'A', ...equal].join('\n'));
+    const swapped = compiler.compile(['B', ...equal, '  b  $N', 'A', ...equal].join('\n'), { file: FILE }).parsed;
+    const edited = ['B', '  c  $N', ...equal, '  b  $N', 'A', ...equal].join('\n');
+    const again = compiler.compile(edited, { file: FILE }).parsed;
+    expect(again).toStrictEqual(parseMappings(edited, { file: FILE }));
+    // B's equal lines, moved down by the new first entry, are recalled, not parsed again.
+    expect(again.tables[0]!.entries[300]!.patternItems).toBe(swapped.tables[0]!.entries[299]!.patternItems);
+    expect(again.tables[0]!.entries[300]!.index).toBe(301);
+  });
+
   it('recalls a line only in its own table: the same text under another table is parsed for that table', () => {
     const memo = new ParseMemo();
     parseMappings('A\n  x*  $Y\n', { memo });
